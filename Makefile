@@ -1,0 +1,45 @@
+# derivlab: two commands on a fresh machine.
+#   make report  -> sets up .venv, installs, writes reports/solutions.pdf
+#   make test    -> sets up .venv, installs, runs the test suite
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: venv test report bench fuzz tex clean
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -c constraints.txt torch==2.13.0
+	$(PY) -m pip install -q -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+# TeX Live from Debian when it is missing and we are root (the report needs a real TeX engine).
+tex:
+	@if ! command -v latexmk >/dev/null 2>&1 || ! command -v pdflatex >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing TeX Live (texlive-latex-base/recommended/extra, latexmk)..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	      texlive-latex-base texlive-latex-recommended texlive-latex-extra latexmk >/dev/null; \
+	  else \
+	    echo "no TeX engine: install texlive-latex-base texlive-latex-recommended texlive-latex-extra latexmk"; \
+	  fi; \
+	fi
+
+test: $(STAMP)
+	$(PY) -m pytest -q -n 2 --dist loadfile
+
+report: $(STAMP) tex
+	$(VENV)/bin/derivlab report --out reports
+
+bench: $(STAMP)
+	$(VENV)/bin/derivlab bench
+
+fuzz: $(STAMP)
+	$(VENV)/bin/derivlab fuzz --examples 100
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis
