@@ -1,0 +1,5 @@
+import sys
+
+from derivlab.cli import main
+
+sys.exit(main())

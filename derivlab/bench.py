@@ -1,0 +1,149 @@
+"""Side-by-side benchmarks: ours against a baseline in the same process, after a
+warm-up, median of several repeats; the result is a ratio (baseline_s / ours_s),
+never an absolute threshold, because these machines are noisy.
+
+Each topic contributes its benchmarks through one function below
+(``_dropout_benchmarks``, ``_attention_benchmarks``, ...).
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable
+
+from derivlab.errors import InputError
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    """``ours(ctx)`` against ``baseline(ctx)``, where ``ctx = setup()`` is built once, untimed."""
+
+    name: str
+    ours: Callable[[Any], Any]
+    baseline: Callable[[Any], Any] | None = None
+    baseline_label: str | None = None
+    setup: Callable[[], Any] = lambda: None
+    repeats: int = 3
+    baseline_repeats: int = 1
+    warmup: bool = True
+    describe: Callable[[Any], str] | None = None  # detail text from ours' return value
+    goal: str = ""
+
+
+@dataclass(frozen=True)
+class BenchResult:
+    name: str
+    ours_s: float
+    baseline: str | None
+    baseline_s: float | None
+    ratio: float | None
+    detail: str
+
+    def to_json(self) -> dict:
+        return {
+            "name": self.name,
+            "ours_s": round(self.ours_s, 6),
+            "baseline": self.baseline,
+            "baseline_s": None if self.baseline_s is None else round(self.baseline_s, 6),
+            "ratio": None if self.ratio is None else round(self.ratio, 3),
+            "detail": self.detail,
+        }
+
+
+@dataclass(frozen=True)
+class BenchReport:
+    benchmarks: tuple[BenchResult, ...]
+    exit_code: int = 0
+
+    def to_json(self) -> dict:
+        return {"benchmarks": [b.to_json() for b in self.benchmarks]}
+
+    def render(self, console: Any) -> None:
+        from rich.table import Table
+
+        table = Table(title="derivlab bench (ratio = baseline_s / ours_s, median of repeats)")
+        for col in ("name", "ours (s)", "baseline", "baseline (s)", "ratio", "detail"):
+            table.add_column(col)
+        for b in self.benchmarks:
+            table.add_row(
+                b.name,
+                f"{b.ours_s:.4f}",
+                b.baseline or "-",
+                "-" if b.baseline_s is None else f"{b.baseline_s:.4f}",
+                "-" if b.ratio is None else f"{b.ratio:.1f}x",
+                b.detail,
+            )
+        console.print(table)
+
+
+def _median_seconds(fn: Callable[[Any], Any], ctx: Any, repeats: int) -> tuple[float, Any]:
+    times, result = [], None
+    for _ in range(max(1, repeats)):
+        t0 = time.perf_counter()
+        result = fn(ctx)
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times), result
+
+
+def run_benchmark(bench: Benchmark, *, quick: bool = False) -> BenchResult:
+    """Warm up, then time ours and the baseline side by side in this process."""
+    ctx = bench.setup()
+    if bench.warmup:
+        bench.ours(ctx)
+    ours_s, result = _median_seconds(bench.ours, ctx, 1 if quick else bench.repeats)
+    base_s = None
+    if bench.baseline is not None:
+        base_s, _ = _median_seconds(bench.baseline, ctx, 1 if quick else bench.baseline_repeats)
+    detail = bench.describe(result) if bench.describe else ""
+    if bench.goal:
+        detail = f"{detail}; goal: {bench.goal}" if detail else f"goal: {bench.goal}"
+    ratio = None if base_s is None or ours_s <= 0 else base_s / ours_s
+    return BenchResult(bench.name, ours_s, bench.baseline_label, base_s, ratio, detail)
+
+
+# --- topic benchmarks ---------------------------------------------------------------
+
+
+def _dropout_benchmarks() -> list[Benchmark]:
+    return []
+
+
+def _attention_benchmarks() -> list[Benchmark]:
+    return []
+
+
+def _checker_benchmarks() -> list[Benchmark]:
+    return []
+
+
+def _grading_benchmarks() -> list[Benchmark]:
+    return []
+
+
+def all_benchmarks() -> dict[str, Benchmark]:
+    found: dict[str, Benchmark] = {}
+    for group in (_dropout_benchmarks, _attention_benchmarks, _checker_benchmarks, _grading_benchmarks):
+        for b in group():
+            found[b.name] = b
+    return found
+
+
+def run_benchmarks(
+    only: Iterable[str] | None = None,
+    *,
+    quick: bool = False,
+    progress: Callable[[str], None] | None = None,
+) -> BenchReport:
+    registry = all_benchmarks()
+    names = list(only) if only else list(registry)
+    unknown = [n for n in names if n not in registry]
+    if unknown:
+        raise InputError(f"unknown benchmark {unknown[0]!r} (known: {', '.join(registry) or 'none'})")
+    results = []
+    for name in names:
+        if progress:
+            progress(name)
+        results.append(run_benchmark(registry[name], quick=quick))
+    return BenchReport(tuple(results))

@@ -1,0 +1,1 @@
+"""LaTeX solution report, figures, PDF build and grading output. Layer 4."""

@@ -1,0 +1,1 @@
+"""Public Hypothesis strategies, the mutant catalogue and fuzz runs. Layer 4."""
