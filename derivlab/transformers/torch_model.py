@@ -60,10 +60,10 @@ class PytorchTransformer(nn.Module):
     def load_numpy_weights(self, Km: np.ndarray, Qm: np.ndarray, Vm: np.ndarray, pos: np.ndarray | None = None) -> None:
         """Set the layers from NumPy-orientation weights (Km.weight = Kmᵀ, ...)."""
         dtype = self.Km.weight.dtype
-        self.Km.weight.copy_(torch.as_tensor(np.asarray(Km).T, dtype=dtype))
-        self.Qm.weight.copy_(torch.as_tensor(np.asarray(Qm).T, dtype=dtype))
-        self.Vm.weight.copy_(torch.as_tensor(np.asarray(Vm).T, dtype=dtype))
+        self.Km.weight.copy_(torch.as_tensor(np.array(Km, dtype=float).T, dtype=dtype))
+        self.Qm.weight.copy_(torch.as_tensor(np.array(Qm, dtype=float).T, dtype=dtype))
+        self.Vm.weight.copy_(torch.as_tensor(np.array(Vm, dtype=float).T, dtype=dtype))
         if pos is not None:
             if self.pos is None:
                 raise ValueError("this model has no positional embedding")
-            self.pos.weight.copy_(torch.as_tensor(np.asarray(pos), dtype=dtype))
+            self.pos.weight.copy_(torch.as_tensor(np.array(pos, dtype=float), dtype=dtype))
