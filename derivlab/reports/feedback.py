@@ -1,0 +1,80 @@
+"""Per-student feedback: every step with its verdict, the counterexample and hint of
+wrong steps, the weights verdicts; written as feedback.tex and compiled to
+feedback.pdf (paranoid TeX, no shell escape, time limit).
+
+Student text reaches the .tex only through the template's escaping
+(``templating.py``): a submission holding ``\\input{/etc/passwd}`` or
+``\\write18`` is typeset as those characters, never run.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from derivlab.errors import VerificationFailure
+from derivlab.reports.points import TASK_QUESTION, TASKS, counterexample_text
+from derivlab.reports.submission import SubmissionOutcome
+from derivlab.reports.templating import render
+from derivlab.reports.tex import compile_pdf, tex_engine
+
+_STEP_DEFAULTS: dict[str, Any] = {
+    "index": "?", "line": "?", "lhs_latex": "", "rhs_latex": "", "verdict": "unknown",
+    "method": "", "message": "", "counterexample": None, "hint": None,
+}
+
+
+def feedback_tex(outcome: SubmissionOutcome) -> str:
+    """The feedback document for ``outcome`` as LaTeX source."""
+    derivation = None
+    if outcome.derivation is not None:
+        derivation = {
+            "verdict": outcome.derivation.get("verdict", "unknown"),
+            "first_bad_step": outcome.derivation.get("first_bad_step"),
+            "steps": [{**_STEP_DEFAULTS, **s} for s in outcome.derivation.get("steps") or []],
+        }
+    derivation_tests = [t for t in outcome.tests if "derivation" in t.tags]
+    reason = derivation_tests[0].output if derivation_tests else "no derivation.tex was submitted"
+    weights = []
+    for task in TASKS:
+        report = outcome.weights.get(task)
+        item: dict[str, Any] = {"title": f"{TASK_QUESTION[task]}, {task} task", "report": None, "reason": "",
+                                "verdict": "not submitted", "worst_text": ""}
+        if report is None or "error" in report:
+            item["reason"] = (report or {}).get("error", "not graded")
+            item["verdict"] = "no credit"
+        else:
+            item["report"] = {"sequences_checked": report.get("sequences_checked", "?"),
+                              "failures": report.get("failures", "?"), "message": report.get("message", ""),
+                              "worst": report.get("worst")}
+            item["verdict"] = report.get("verdict", "unknown")
+            worst = report.get("worst") or {}
+            item["worst_text"] = ", ".join(f"{k} = {v}" for k, v in worst.items())
+        weights.append(item)
+    return render(
+        "feedback.tex.j2",
+        name=outcome.name, score=outcome.score, max_score=outcome.max_score, error=outcome.error,
+        tests=list(outcome.tests), derivation=derivation, derivation_reason=reason,
+        endpoint_tests=[t for t in derivation_tests if t.number in ("3.90", "3.91")],
+        weights=weights, counterexample=counterexample_text,
+    )
+
+
+def write_feedback(outcome: SubmissionOutcome, folder: Path, *, pdf: bool = True, timeout: float = 60.0) -> tuple[Path, str]:
+    """Write ``folder/feedback.tex`` and, when ``pdf`` and a TeX engine exist, ``feedback.pdf``.
+
+    Returns the path students should get and a note ("" when all went to plan).
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    tex = folder / "feedback.tex"
+    tex.write_text(feedback_tex(outcome), encoding="utf-8")
+    if not pdf:
+        return tex, ""
+    if tex_engine() is None:
+        return tex, "no TeX engine: feedback left as .tex"
+    try:
+        compiled = compile_pdf(tex, timeout=timeout, engine="pdflatex", passes=1)
+    except VerificationFailure as exc:
+        return tex, f"feedback PDF failed: {exc}"
+    tex.with_suffix(".log").unlink(missing_ok=True)
+    return compiled.pdf, ""

@@ -1,0 +1,197 @@
+"""Batch grading: a folder of submissions -> Gradescope results.json, feedback and a summary.
+
+    grade_folder(Path("class"), Path("graded"), jobs=None)
+        class/S/{derivation.tex, weights_identity.json, ...}  for every submission S
+     -> graded/S/results.json  (Gradescope's schema, one test per derivation step and per weights task)
+        graded/S/feedback.pdf  (feedback.tex where no TeX engine exists)
+        graded/summary.csv     (one row per submission)
+
+Submissions are graded in parallel (ProcessPoolExecutor, ``jobs`` workers,
+default all cores); each check inside runs under its own time and memory
+limit. A broken or hostile submission gets an error entry (score 0, the reason)
+and the batch goes on. ``grade_gradescope`` does the same for the single
+submission of Gradescope's autograder container. Points: ``derivlab.reports.points``.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import time
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from derivlab.errors import InputError
+from derivlab.progress import track
+from derivlab.reports.feedback import write_feedback
+from derivlab.reports.gradescope import write_results
+from derivlab.reports.points import TASKS
+from derivlab.reports.submission import GradeOptions, SubmissionOutcome, error_outcome, grade_submission
+
+SUMMARY_COLUMNS = (
+    "submission", "score", "max_score", "derivation_verdict", "first_bad_step",
+    *(f"weights_{t}" for t in TASKS), "feedback", "error", "seconds",
+)
+
+
+@dataclass(frozen=True)
+class GradeReport:
+    """The graded batch: one outcome per submission, the summary and the options used."""
+
+    outcomes: tuple[SubmissionOutcome, ...]
+    out_dir: str
+    summary_csv: str
+    jobs: int
+    seconds: float
+    options: GradeOptions
+
+    @property
+    def exit_code(self) -> int:
+        """0: every submission got its results.json (students' scores do not change it)."""
+        return 0 if all(o.results_path for o in self.outcomes) else 1
+
+    def to_json(self) -> dict:
+        return {
+            "out": self.out_dir,
+            "summary": self.summary_csv,
+            "jobs": self.jobs,
+            "seconds": round(self.seconds, 3),
+            "points": self.options.scheme.to_json(),
+            "submissions": [o.to_json() for o in self.outcomes],
+        }
+
+    def render(self, console: Any) -> None:
+        from rich.table import Table
+
+        table = Table(title=f"derivlab grade: {len(self.outcomes)} submissions, {self.seconds:.1f} s, {self.jobs} jobs")
+        for col in ("submission", "score", "derivation", *TASKS, "note"):
+            table.add_column(col)
+        for o in self.outcomes:
+            d = o.derivation or {}
+            verdict = d.get("verdict", "-")
+            if d.get("first_bad_step") is not None:
+                verdict += f" (step {d['first_bad_step']})"
+            weights = [o.weights.get(t, {}).get("verdict", "-") for t in TASKS]
+            table.add_row(o.name, f"{o.score:g}/{o.max_score:g}", verdict, *weights,
+                          (o.error or o.feedback_note)[:60])
+        console.print(table)
+        console.print(f"results in {self.out_dir}; summary {self.summary_csv}")
+
+
+def _grade_and_write(folder: Path, out: Path, options: GradeOptions) -> SubmissionOutcome:
+    """Worker: grade one submission and write its results.json and feedback (never raises)."""
+    t0 = time.perf_counter()
+    try:
+        outcome = grade_submission(folder, options)
+    except Exception as exc:  # one bad submission never stops the batch
+        outcome = error_outcome(folder.name, f"could not be graded: {type(exc).__name__}: {exc}", options.scheme)
+    return _write_outputs(outcome, out, options, time.perf_counter() - t0)
+
+
+def _write_outputs(outcome: SubmissionOutcome, out: Path, options: GradeOptions, seconds: float) -> SubmissionOutcome:
+    out.mkdir(parents=True, exist_ok=True)
+    outcome = replace(outcome, seconds=seconds)
+    results = write_results(outcome.results(), out / "results.json")
+    try:
+        feedback, note = write_feedback(outcome, out, pdf=options.feedback == "pdf", timeout=options.seconds)
+    except Exception as exc:  # feedback is a courtesy: its failure must not lose the score
+        feedback, note = Path(""), f"feedback not written: {type(exc).__name__}: {exc}"
+    return replace(outcome, results_path=str(results), feedback_path=str(feedback) if str(feedback) else "",
+                   feedback_note=note)
+
+
+def list_submissions(submissions: Path) -> list[Path]:
+    """The submission subfolders of ``submissions`` (hidden ones skipped), sorted by name."""
+    if not submissions.is_dir():
+        raise InputError(f"{submissions} is not a folder of submissions")
+    return sorted(p for p in submissions.iterdir() if not p.name.startswith(".") and (p.is_dir() or p.is_symlink()))
+
+
+def grade_folder(
+    submissions: Path, out: Path, jobs: int | None = None, *, options: GradeOptions | None = None
+) -> GradeReport:
+    """Grade every subfolder of ``submissions`` into ``out`` (see the module docstring)."""
+    options = options or GradeOptions()
+    folders = list_submissions(submissions)
+    if jobs is not None and jobs < 1:
+        raise InputError("--jobs must be at least 1")
+    jobs = min(jobs or os.cpu_count() or 1, max(1, len(folders)))
+    out.mkdir(parents=True, exist_ok=True)
+    t0 = time.perf_counter()
+    outcomes: list[SubmissionOutcome] = []
+    if jobs == 1:
+        for folder in track(folders, "grading submissions", total=len(folders)):
+            outcomes.append(_grade_one_folder(folder, out, options))
+    else:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            futures = [(f, pool.submit(_grade_one_folder, f, out, options)) for f in folders]
+            for folder, future in track(futures, "grading submissions", total=len(futures)):
+                outcomes.append(_collect(folder, future, out, options))
+    summary = write_summary(outcomes, out / "summary.csv")
+    return GradeReport(tuple(outcomes), str(out), str(summary), jobs, time.perf_counter() - t0, options)
+
+
+def _grade_one_folder(folder: Path, out: Path, options: GradeOptions) -> SubmissionOutcome:
+    target = out / folder.name
+    if folder.is_symlink():
+        outcome = error_outcome(folder.name, "the submission folder is a symbolic link", options.scheme)
+        return _write_outputs(outcome, target, options, 0.0)
+    return _grade_and_write(folder, target, options)
+
+
+def _collect(folder: Path, future: Future, out: Path, options: GradeOptions) -> SubmissionOutcome:
+    try:
+        return future.result()
+    except Exception as exc:  # the worker itself died (e.g. killed): an error entry, the batch goes on
+        outcome = error_outcome(folder.name, f"grading crashed: {type(exc).__name__}: {exc}", options.scheme)
+        return _write_outputs(outcome, out / folder.name, options, 0.0)
+
+
+def write_summary(outcomes: list[SubmissionOutcome], path: Path) -> Path:
+    """summary.csv: one row per submission (cells that a spreadsheet would run as formulas are quoted)."""
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=SUMMARY_COLUMNS)
+        writer.writeheader()
+        for o in outcomes:
+            d = o.derivation or {}
+            row = {
+                "submission": o.name, "score": o.score, "max_score": o.max_score,
+                "derivation_verdict": d.get("verdict", "missing" if o.derivation is None else ""),
+                "first_bad_step": "" if d.get("first_bad_step") is None else d["first_bad_step"],
+                **{f"weights_{t}": o.weights.get(t, {}).get("verdict", "error") for t in TASKS},
+                "feedback": o.feedback_path, "error": o.error or o.feedback_note, "seconds": round(o.seconds, 3),
+            }
+            writer.writerow({k: _spreadsheet_safe(v) for k, v in row.items()})
+    return path
+
+
+def _spreadsheet_safe(value: Any) -> Any:
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def grade_gradescope(
+    submission: Path = Path("/autograder/submission"),
+    results: Path = Path("/autograder/results"),
+    *,
+    options: GradeOptions | None = None,
+) -> GradeReport:
+    """Grade the one submission inside Gradescope's container: write ``results/results.json``.
+
+    The feedback document goes beside it (feedback.pdf, or feedback.tex without TeX).
+    """
+    options = options or GradeOptions()
+    if not submission.is_dir():
+        raise InputError(f"{submission} is not a folder (is this Gradescope's autograder container?)")
+    t0 = time.perf_counter()
+    outcome = _grade_and_write(submission, results, options)
+    return GradeReport((outcome,), str(results), "", 1, time.perf_counter() - t0, options)
+
+
+def read_results(path: Path) -> dict:
+    """Load a results.json written by ``grade_folder`` (for tests and tooling)."""
+    return json.loads(path.read_text(encoding="utf-8"))
