@@ -73,9 +73,11 @@ def _round(x: float | None) -> float | None:
     return None if x is None else round(float(x), 6)
 
 
-def _spread_ratio(m: dict[str, Any]) -> float:
-    pr = m["participation_ratio"]
-    return min(pr[q]["learned"] / pr[q]["design"] for q in ("Km", "Qm", "K", "Q"))
+def _spread_ratio(m: dict[str, Any]) -> float | None:
+    pr = [m["participation_ratio"][q] for q in ("Km", "Qm", "K", "Q")]
+    if any(p["learned"] is None or p["design"] is None for p in pr):
+        return None
+    return min(p["learned"] / p["design"] for p in pr)
 
 
 def _max_cosine(m: dict[str, Any], names: tuple[str, ...]) -> float | None:

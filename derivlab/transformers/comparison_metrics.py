@@ -8,13 +8,15 @@ Measured on the exhaustive batch (1092 / 120 / 120 sequences), rows the loss ign
   same-token keys and on the first position, for both models;
 - outputs: max/mean |error| against the target and against the design, sign/argmax agreement,
   and the notebook's pass criterion (allclose rtol 1e-3, atol 1e-8; signs for ``unique``);
-- the score form S = Qm Kmᵀ, the only identifiable part of Km and Qm (Km R, Qm R⁻ᵀ give the same
+- the score form S = Qm Kmᵀ, the only identifiable part of Km and Qm (Km G, Qm G⁻ᵀ give the same
   scores): cosine on the token block (one-hot basis shared by both models), cosine of the
-  positional block pos Qm_pos Km_posᵀ posᵀ (each model in its own positional basis), and cosine
-  of the row-centred scores on real inputs (softmax ignores a constant per query row);
+  positional block pos Qm_pos Km_posᵀ posᵀ (each model in its own positional basis), both raw and
+  row-centred (with one-hot features S + u 1ᵀ only adds a constant per query, which softmax
+  ignores), and cosine of the row-centred scores on real inputs;
 - Km, Qm, K, Q, Vm (token rows), V: cosine learned vs designed (Km, Qm are NOT identifiable:
   their cosine is shown to show that) and the relative error after a least-squares scale;
-- spread: participation ratio (Σ|a|)²/(n Σa²) of Km, Qm, K, Q, Vm, V, learned and designed.
+- spread: participation ratio (Σ|a|)²/(n Σa²) of Km, Qm, K, Q, Vm, V and of the centred token
+  score form, learned and designed (the first six move under the gauge, the last does not).
 """
 
 from __future__ import annotations
@@ -158,8 +160,10 @@ def compare_with_design(task: Task, batch: Batch, learned: Any, design: Any) -> 
             "out": scaled_relative_error(lp["out"][rows], dp["out"][rows]),
         },
         "participation_ratio": {
-            name: {"learned": participation_ratio(_quantity(name, learned, lp, real)),
-                   "design": participation_ratio(_quantity(name, design, dp, real))} for name in SPREAD_OF
+            **{name: {"learned": participation_ratio(_quantity(name, learned, lp, real)),
+                      "design": participation_ratio(_quantity(name, design, dp, real))} for name in SPREAD_OF},
+            "score_form_centred": {"learned": participation_ratio(_centre_keys(l_forms["token"])),
+                                   "design": participation_ratio(_centre_keys(d_forms["token"]))},
         },
         "gauge_rotation": gauge_rotation(batch, learned),
     }

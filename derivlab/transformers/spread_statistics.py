@@ -10,12 +10,12 @@ from __future__ import annotations
 import numpy as np
 
 
-def participation_ratio(a: np.ndarray) -> float:
-    """(Σ|a|)² / (n Σa²) over all entries of ``a``; 1 = evenly spread, 1/n = one entry. 0-matrix -> nan."""
+def participation_ratio(a: np.ndarray) -> float | None:
+    """(Σ|a|)² / (n Σa²) over all entries of ``a``; 1 = evenly spread, 1/n = one entry; None for all zeros."""
     flat = np.abs(np.asarray(a, dtype=float)).ravel()
     total = float(np.sum(flat**2))
     if flat.size == 0 or total == 0.0:
-        return float("nan")
+        return None
     return float(np.sum(flat) ** 2 / (flat.size * total))
 
 
