@@ -55,13 +55,15 @@ def _steps(s: _Spelling) -> list[tuple[str, str, str, str]]:
     y, w, T = s.vec("y"), s.vec("w"), s.T
     masked = rf"(R {s.odot} X)"
     gram = s.diag(rf"X{T} X")
+    penalty = s.norm(r"\Gamma " + w)
+    residual = s.norm(f"{y} - pX{w}")
     return [
         ("identity",
          s.E(s.norm(rf"{y} - {masked}{w}")),
-         rf"{s.norm(rf'{y} - pX{w}')} + p(1-p){s.norm(rf'\Gamma {w}')}",
-         rf"{s.norm(rf'{y} - pX{w}')} + p^2{s.norm(rf'\Gamma {w}')}"),
+         rf"{residual} + p(1-p){penalty}",
+         rf"{residual} + p^2{penalty}"),
         ("expand-norm",
-         s.norm(rf"{y} - pX{w}"),
+         residual,
          rf"{y}{T} {y} - 2p\, {w}{T} X{T} {y} + p^2 {w}{T} X{T} X {w}",
          rf"{y}{T} {y} - 2p\, {w}{T} X{T} {y} + p {w}{T} X{T} X {w}"),
         ("mean-of-mask",
@@ -69,17 +71,17 @@ def _steps(s: _Spelling) -> list[tuple[str, str, str, str]]:
          rf"pX{w}",
          rf"X{w}"),
         ("second-moment",
-         rf"{w}{T} {s.E(rf'{masked}{T} {masked}')} {w}",
+         w + T + " " + s.E(f"{masked}{T} {masked}") + " " + w,
          rf"p^2 {w}{T} X{T} X {w} + p(1-p) {w}{T} {gram} {w}",
          rf"p^2 {w}{T} X{T} X {w} + p(1-p) {w}{T} X{T} X {w}"),
         ("penalty-as-diag",
-         rf"p(1-p){s.norm(rf'\Gamma {w}')}",
+         "p(1-p)" + penalty,
          rf"p(1-p) {w}{T} {gram} {w}",
          rf"p(1-p) {w}{T} X{T} X {w}"),
         ("lambda",
-         rf"\lambda {s.norm(rf'\Gamma {w}')}",
-         rf"\frac{{1-p}}{{p}} {s.norm(rf'\Gamma {w}')}",
-         rf"\frac{{p}}{{1-p}} {s.norm(rf'\Gamma {w}')}"),
+         r"\lambda " + penalty,
+         r"\frac{1-p}{p} " + penalty,
+         r"\frac{p}{1-p} " + penalty),
     ]
 
 
