@@ -78,7 +78,30 @@ SYMBOLS: dict[str, str] = {
     "Γ": r"\ensuremath{\Gamma}",
     "Δ": r"\ensuremath{\Delta}",
     "Σ": r"\ensuremath{\Sigma}",
+    "η": r"\ensuremath{\eta}",
+    "θ": r"\ensuremath{\theta}",
+    "ρ": r"\ensuremath{\rho}",
+    "τ": r"\ensuremath{\tau}",
+    "φ": r"\ensuremath{\phi}",
+    "ω": r"\ensuremath{\omega}",
+    "Λ": r"\ensuremath{\Lambda}",
+    "Ω": r"\ensuremath{\Omega}",
+    "ᵀ": r"\ensuremath{^{\top}}",
+    "⁻": r"\ensuremath{^{-}}",
+    "¹": r"\ensuremath{^{1}}",
+    "⁰": r"\ensuremath{^{0}}",
+    "∞": r"\ensuremath{\infty}",
+    "∂": r"\ensuremath{\partial}",
+    "∇": r"\ensuremath{\nabla}",
+    "∀": r"\ensuremath{\forall}",
+    "⇒": r"\ensuremath{\Rightarrow}",
+    "≡": r"\ensuremath{\equiv}",
+    "⊗": r"\ensuremath{\otimes}",
+    "∗": r"\ensuremath{\ast}",
 }
+
+#: combining accents (after a Latin letter) typeset as math accents: w̃ -> \tilde{w}.
+ACCENTS: dict[str, str] = {"\u0303": "tilde", "\u0302": "hat", "\u0304": "bar", "\u0307": "dot"}
 
 #: printable ASCII characters copied unchanged (letters, digits, punctuation without TeX meaning).
 PLAIN = frozenset(chr(c) for c in range(0x20, 0x7F)) - set(SPECIALS)
@@ -97,7 +120,17 @@ def escape_latex(text: object, *, max_chars: int = _MAX_CHARS) -> str:
     if len(s) > max_chars:
         cut = f" [... {len(s) - max_chars} characters cut]"
         s = s[:max_chars]
-    return "".join(_escape_char(ch) for ch in s) + cut
+    out: list[str] = []
+    i = 0
+    while i < len(s):
+        ch, mark = s[i], s[i + 1] if i + 1 < len(s) else ""
+        if mark in ACCENTS and ch.isascii() and ch.isalpha():
+            out.append(rf"\ensuremath{{\{ACCENTS[mark]}{{{ch}}}}}")
+            i += 2
+            continue
+        out.append(_escape_char(ch))
+        i += 1
+    return "".join(out) + cut
 
 
 def _escape_char(ch: str) -> str:
@@ -109,6 +142,8 @@ def _escape_char(ch: str) -> str:
         return " "
     if ch in SYMBOLS:
         return SYMBOLS[ch]
+    if unicodedata.category(ch) == "Mn":  # a combining mark we do not typeset: dropped
+        return ""
     latin = _latin_letter(ch)
     if latin is not None:
         return latin
@@ -127,6 +162,7 @@ def _latin_letter(ch: str) -> str | None:
 _TOKENS = sorted(set(SPECIALS.values()) | set(SYMBOLS.values()), key=len, reverse=True)
 OUTPUT_TOKEN = re.compile(
     "|".join(re.escape(t) for t in _TOKENS)
+    + r"|\\ensuremath\{\\(?:tilde|hat|bar|dot)\{[A-Za-z]\}\}"
     + r"|\[U\+[0-9A-F]{4,6}\]|\[\.\.\. \d+ characters cut\]|[" + re.escape("".join(sorted(PLAIN))) + "]"
 )
 

@@ -8,8 +8,14 @@ Templates live in ``derivlab/reports/templates/`` and use
 
 Every value printed by ``\\VAR{}`` goes through ``escape_latex`` unless the
 Python code that built it wrapped it in ``TrustedLatex`` (LaTeX derivlab
-produced itself: SymPy output, our own tables). Student text can therefore
-never reach the document unescaped, even by a template mistake.
+produced itself: SymPy output, our own tables) or it is the output of a
+template macro. Student text can therefore never reach the document
+unescaped, even by a template mistake.
+
+Mechanics: Jinja2's autoescape is on, with ``finalize`` turning every plain
+value into LaTeX-escaped ``Markup``; Jinja2's HTML escaping then leaves it
+alone. Never concatenate ``TrustedLatex`` with a plain ``str`` in Python
+(``Markup + str`` HTML-escapes the str): build the ``str``, then wrap it.
 """
 
 from __future__ import annotations
@@ -19,13 +25,14 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
 from derivlab.reports.latex_escape import escape_latex
 
 TEMPLATES = Path(__file__).with_name("templates")
 
 
-class TrustedLatex(str):
+class TrustedLatex(Markup):
     """LaTeX that derivlab produced itself and that templates print unescaped."""
 
     __slots__ = ()
@@ -36,26 +43,26 @@ def trusted(latex: str) -> TrustedLatex:
     return TrustedLatex(latex)
 
 
-def _finalize(value: Any) -> str:
+def _finalize(value: Any) -> Markup:
     if value is None:
-        return ""
-    if isinstance(value, TrustedLatex):
-        return str(value)
-    return escape_latex(value)
+        return Markup("")
+    if isinstance(value, Markup):  # TrustedLatex, or a macro's output (already escaped inside)
+        return value
+    return Markup(escape_latex(value))
 
 
 def _number(value: Any, digits: int = 3) -> TrustedLatex:
-    """A float in LaTeX: ``1.2 \\times 10^{-3}`` style for very small or large values."""
+    """A number in LaTeX (text or math mode): ``1.2 \\times 10^{-7}`` for very small or large values."""
     try:
         x = float(value)
     except (TypeError, ValueError):
         return TrustedLatex(escape_latex(value))
     if x != x:
-        return TrustedLatex(r"\text{NaN}")
+        return TrustedLatex("NaN")
     if x == 0 or 1e-3 <= abs(x) < 1e5:
         return TrustedLatex(f"{x:.{digits}g}")
     mantissa, exponent = f"{x:.{max(digits - 1, 0)}e}".split("e")
-    return TrustedLatex(rf"{mantissa} \times 10^{{{int(exponent)}}}")
+    return TrustedLatex(rf"\ensuremath{{{mantissa} \times 10^{{{int(exponent)}}}}}")
 
 
 @lru_cache(maxsize=1)
@@ -74,7 +81,7 @@ def environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-        autoescape=False,  # HTML autoescape; LaTeX escaping is done by finalize
+        autoescape=True,  # with finalize below: plain values are LaTeX-escaped, Markup passes
         finalize=_finalize,
         undefined=jinja2.StrictUndefined,
     )

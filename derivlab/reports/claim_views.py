@@ -1,0 +1,131 @@
+"""A verified claim as the report shows it: statement, proof chain, numeric tables.
+
+Turns ``derivlab.claims.ClaimResult`` (or its absence) into plain dicts for
+the templates. LaTeX that derivlab's proofs produced is marked trusted; every
+other string (rule names, detail keys, messages) is escaped by the template.
+A claim id the registry does not know yet becomes "not yet verified", never
+a fake result.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import numbers
+from typing import Any, Iterable
+
+from derivlab.reports.notation import course_latex_string
+from derivlab.reports.templating import trusted
+
+NOT_YET = "not yet verified"
+
+
+def claim_view(claim_id: str, result: Any | None) -> dict:
+    """The template view of one claim; ``result`` is a ClaimResult or None (not registered yet)."""
+    if result is None:
+        return {"id": claim_id, "present": False, "title": claim_id, "status": NOT_YET, "ok": False,
+                "reason": "no module has registered this claim yet", "statement": None,
+                "proof": None, "numeric": []}
+    symbolic = result.symbolic
+    proof = proof_view(symbolic.proof) if symbolic.proof is not None else None
+    status = "verified" if result.ok else "failed"
+    reason = ""
+    if not result.ok:
+        bad = [f"symbolic {symbolic.status}" + (f" ({symbolic.detail})" if symbolic.detail else "")] \
+            if symbolic.status != "proved" else []
+        bad += [f"{n.kind} {n.status}" for n in result.numeric if n.status != "agrees"]
+        reason = "; ".join(bad)
+    return {
+        "id": result.id, "present": True, "title": result.title, "status": status, "ok": result.ok,
+        "reason": reason,
+        "statement": trusted(course_latex_string(result.statement_latex)) if result.statement_latex else None,
+        "symbolic": {"status": symbolic.status, "method": symbolic.method, "seconds": symbolic.seconds,
+                     "detail": symbolic.detail},
+        "proof": proof,
+        "numeric": [numeric_view(n) for n in result.numeric],
+    }
+
+
+def proof_view(proof: Any) -> dict:
+    """A Proof's chain: each step's trusted LaTeX, its rule and how SymPy checked it."""
+    steps = []
+    for k, step in enumerate(proof.steps):
+        latex = step.latex if step.latex else _sympy_latex(step.expr)
+        steps.append({"k": k, "latex": trusted(course_latex_string(latex)), "rule": step.rule, "check": step.check,
+                      "definition": None})
+    mode = "facts" if any(_is_statement(str(s["latex"])) for s in steps) else "chain"
+    return {"claim": proof.claim, "method": proof.method, "holds": proof.holds, "detail": proof.detail,
+            "steps": steps, "mode": mode}
+
+
+_RELATIONS = re.compile(r"(?<![<>\\])=|\\ne\b|\\neq\b|\\iff\b|\\Rightarrow\b|\\le\b|\\ge\b|\\leq\b|\\geq\b")
+
+
+def _is_statement(latex: str) -> bool:
+    """True when a step's LaTeX is a whole statement (has a relation), not one expression of a chain."""
+    return bool(_RELATIONS.search(latex))
+
+
+def _sympy_latex(expr: Any) -> str:
+    import sympy as sp
+
+    return sp.latex(expr)
+
+
+def numeric_view(numeric: Any) -> dict:
+    """A NumericResult as a table: one row per statistic (long traces are summarised, not listed)."""
+    details = dict(numeric.details)
+    headline = details.pop("headline", "")
+    return {"kind": numeric.kind, "status": numeric.status, "seconds": numeric.seconds,
+            "headline": headline, "summary": numeric_summary(details), "rows": list(detail_rows(details))}
+
+
+def numeric_summary(details: dict) -> str:
+    """One sentence for the statistics the course asks for, when present: Monte Carlo estimate with its
+    confidence interval and z-score against the exact value; relative errors of SGD."""
+    parts = []
+    if "estimate" in details and "exact" in details:
+        text = f"estimate {format_value(details['estimate'])}"
+        if "standard_error" in details:
+            text += f" (standard error {format_value(details['standard_error'])})"
+        if "ci" in details:
+            text += f", confidence interval {format_value(details['ci'])}"
+        text += f", exact value {format_value(details['exact'])}"
+        if "z" in details:
+            text += f", z = {format_value(details['z'])}"
+        parts.append(text)
+    relative = {k: v for k, v in details.items() if "relative" in k and not isinstance(v, (dict, list, tuple))}
+    if relative:
+        parts.append("relative errors: " + ", ".join(f"{k} = {format_value(v)}" for k, v in relative.items()))
+    return "; ".join(parts)
+
+
+def detail_rows(details: dict, prefix: str = "") -> Iterable[tuple[str, str]]:
+    """(name, value text) rows for a details dict; nested dicts are flattened as ``a.b``."""
+    for key, value in details.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            yield from detail_rows(value, prefix=f"{name}.")
+        else:
+            yield name, format_value(value)
+
+
+def format_value(value: Any) -> str:
+    """A statistic as short text: numbers to 4 significant digits, short lists in brackets."""
+    if hasattr(value, "tolist"):
+        value = value.tolist()
+    if isinstance(value, bool) or value is None:
+        return str(value).lower() if isinstance(value, bool) else "-"
+    if isinstance(value, numbers.Integral):
+        return str(int(value))
+    if isinstance(value, numbers.Real):
+        x = float(value)
+        if math.isnan(x) or math.isinf(x):
+            return str(x)
+        return f"{x:.4g}"
+    if isinstance(value, (list, tuple)):
+        if len(value) <= 6 and all(not isinstance(v, (list, tuple, dict)) for v in value):
+            return "[" + ", ".join(format_value(v) for v in value) + "]"
+        return f"({len(value)} values)"
+    text = str(value)
+    return text if len(text) <= 200 else text[:200] + "..."
