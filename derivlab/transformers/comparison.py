@@ -78,12 +78,13 @@ class ComparisonReport:
                            f"{m['output_max_abs_error']:.3f}")
         console.print(models)
         claims = Table(title="the written claims, measured (a failing claim is a finding)")
-        for col in ("claim", "holds in", "metric", "threshold", "values per seed"):
-            claims.add_column(col)
+        claims.add_column("claim (and its metric)", ratio=3)
+        for col in ("holds in", "threshold", "values per seed"):
+            claims.add_column(col, ratio=1)
         for c in self.claims:
             values = ", ".join("n/a" if v is None else f"{v:.3g}" for v in c.values)
             colour = "green" if c.holds_in == c.of else ("red" if c.holds_in == 0 else "yellow")
-            claims.add_row(f"{c.id}\n{c.text}", f"[{colour}]{c.holds_in} of {c.of}[/]", c.metric,
+            claims.add_row(f"[bold]{c.id}[/]: {c.text}\n[dim]{c.metric}[/]", f"[{colour}]{c.holds_in} of {c.of}[/]",
                            f"{c.comparison} {c.threshold:g}", values)
         console.print(claims)
         for path in self.figures:
