@@ -27,7 +27,12 @@ def run_limited(fn: Callable[..., Any], *args: Any, seconds: float, memory_mb: i
         from derivlab.checking.limits import run_limited as checker_run_limited
     except ImportError:
         return _fork_limited(fn, *args, seconds=seconds, memory_mb=memory_mb, **kwargs)
-    return checker_run_limited(fn, *args, seconds=seconds, memory_mb=memory_mb, **kwargs)
+    try:
+        return checker_run_limited(fn, *args, seconds=seconds, memory_mb=memory_mb, **kwargs)
+    except DerivlabError:
+        raise
+    except Exception as exc:  # the child's own exception, re-raised by the guard: one line, not a traceback
+        raise InputError(f"internal error {type(exc).__name__}: {exc}") from None
 
 
 def _fork_limited(fn: Callable[..., Any], *args: Any, seconds: float, memory_mb: int, **kwargs: Any) -> Any:

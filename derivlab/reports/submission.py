@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from derivlab.errors import InputError
+from derivlab.errors import DerivlabError, InputError
 from derivlab.reports import points
 from derivlab.reports.gradescope import GradescopeTest, results_json
 from derivlab.reports.limits import run_limited
@@ -168,7 +168,7 @@ def _grade_derivation(root: Path, options: GradeOptions) -> tuple[dict | None, l
     try:
         report = run_limited(_check_derivation_json, str(path), options.seed,
                              seconds=options.seconds, memory_mb=options.memory_mb)
-    except InputError as exc:
+    except DerivlabError as exc:
         return None, points.derivation_missing_tests(f"derivation.tex could not be checked: {exc}", scheme)
     tests = points.derivation_step_tests(report, scheme)
     tests += _endpoint_tests(text, report, options)
@@ -203,7 +203,7 @@ def _endpoint_tests(text: str, report: dict, options: GradeOptions) -> list[Grad
         try:
             probe_report = run_limited(_check_derivation_json, str(probe), options.seed,
                                        seconds=options.seconds, memory_mb=options.memory_mb)
-        except InputError as exc:
+        except DerivlabError as exc:
             reason = f"the ends of the chain could not be checked: {exc}"
             return [points.endpoint_test(start_name, "3.90", scheme.derivation_start, False, reason),
                     points.endpoint_test(goal_name, "3.91", scheme.derivation_goal, False, reason)]
@@ -250,7 +250,7 @@ def _grade_weights(root: Path, task: str, options: GradeOptions) -> tuple[dict, 
         path = _regular_file(present[0], MAX_WEIGHTS_BYTES)
         report: Any = run_limited(_check_weights_json, str(path), task,
                                   seconds=options.seconds, memory_mb=options.memory_mb)
-    except InputError as exc:
+    except DerivlabError as exc:
         reason = f"{present[0].name} could not be checked: {exc}"
         return {"error": reason}, points.weights_test(task, None, reason, options.scheme)
     return report, points.weights_test(task, report, scheme=options.scheme)
