@@ -141,7 +141,17 @@ def _checker_benchmarks() -> list[Benchmark]:
 
 
 def _grading_benchmarks() -> list[Benchmark]:
-    return []
+    from derivlab.reports import throughput
+
+    return [Benchmark(
+        "grading-throughput",
+        ours=lambda setup: (setup, throughput.grade_with(setup, jobs=None)),
+        baseline=lambda setup: throughput.grade_with(setup, jobs=1),
+        baseline_label="the same 100 submissions one at a time (jobs=1)",
+        setup=lambda: throughput.prepare(100),
+        repeats=1, baseline_repeats=1, warmup=False,  # prepare() grades two submissions as the warm-up
+        describe=lambda result: throughput.describe(*result),
+    )]
 
 
 def all_benchmarks() -> dict[str, Benchmark]:
