@@ -1,0 +1,85 @@
+"""Rows → chains ``e0 = e1 = e2 = …``, the unit a derivation is checked in.
+
+A row starting with ``=`` continues the current chain (also across blocks: a block
+that starts with ``=`` continues the previous one); a row starting with + − \\cdot
+\\odot continues the current expression within its block; any other row starts a
+new chain. Each expression keeps its fragments' file positions.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from derivlab.checking.blocks import Row, Span, find_top_level
+
+_EQUALS = re.compile(r"(?<![:<>!\\])=(?!=)")
+_CONTINUES = re.compile(r"\s*(\+|-|−|\\cdot(?![a-zA-Z])|\\times(?![a-zA-Z])|\\odot(?![a-zA-Z]))")
+
+
+@dataclass(frozen=True)
+class Expression:
+    """One side, possibly spread over several rows (fragments joined by a space)."""
+
+    fragments: tuple[Span, ...]
+
+    @property
+    def text(self) -> str:
+        return " ".join(f.text for f in self.fragments)
+
+    @property
+    def start(self) -> int:
+        return self.fragments[0].start if self.fragments else -1
+
+    def file_offset(self, index: int) -> int:
+        """File offset of character ``index`` of ``text``."""
+        for frag in self.fragments:
+            if index <= len(frag.text):
+                return frag.start + index
+            index -= len(frag.text) + 1
+        last = self.fragments[-1] if self.fragments else Span("", 0)
+        return last.start + len(last.text)
+
+    def latex(self) -> str:
+        return re.sub(r"\s+", " ", self.text).strip()
+
+
+@dataclass
+class Chain:
+    expressions: list[Expression] = field(default_factory=list)
+    equals: list[int] = field(default_factory=list)  # file offset of the '=' before expressions[k], k ≥ 1
+    block: int = -1
+
+
+def assemble(rows: list[Row]) -> list[Chain]:
+    """Group the math rows of every block into chains, in document order."""
+    chains: list[Chain] = []
+    current: Chain | None = None
+    for row in rows:
+        if row.math is None:
+            continue
+        span = row.math
+        cuts = find_top_level(span.text, _EQUALS)
+        pieces, pos = [], 0
+        for a, b in cuts:
+            pieces.append((span.sub(pos, a).stripped(), a))
+            pos = b
+        pieces.append((span.sub(pos, len(span.text)).stripped(), None))
+        first = pieces[0][0]
+        if not first.text and cuts:  # row starts with '='
+            if current is None:
+                current = Chain([Expression(())], [], row.block)
+                chains.append(current)
+        elif current is not None and current.block == row.block and _CONTINUES.match(first.text) and current.expressions:
+            last = current.expressions[-1]
+            current.expressions[-1] = Expression(last.fragments + (first,))
+        else:
+            current = Chain([Expression((first,))], [], row.block)
+            chains.append(current)
+        for k in range(1, len(pieces)):
+            eq_offset = span.start + cuts[k - 1][0]
+            frag = pieces[k][0]
+            current.expressions.append(Expression((frag,) if frag.text else ()))
+            current.equals.append(eq_offset)
+        current.block = row.block
+    return chains

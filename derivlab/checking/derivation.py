@@ -1,0 +1,274 @@
+"""``derivlab check derivation``: judge a LaTeX derivation step by step.
+
+    >>> from derivlab.checking.derivation import check_derivation_text
+    >>> report = check_derivation_text(r"\\[ \\mathbb{E}_R[(R \\odot X)^\\top] = p X^\\top \\]")
+    >>> report.verdict, report.steps[0].verdict
+    ('valid', 'valid')
+
+Step k is the k-th equality e(k−1) = e(k) of the file (chain names and
+definitions are not steps). Verdicts: valid | invalid | unparsed | ill-typed |
+unknown. The derivation is valid only if every step is; a file with no step at
+all is ``unparsed`` ("no derivation found", exit 1). Unreadable, missing or
+oversized files raise InputError (exit 2).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from derivlab.checking import limits
+from derivlab.checking.blocks import Definition, SourceMap, find_blocks, inline_definitions, rows_of, strip_comments
+from derivlab.checking.chains import Expression, assemble
+from derivlab.checking.context import Scope, load_context
+from derivlab.checking.failures import IllTyped, StepFailure, Unparsed
+from derivlab.errors import InputError
+
+VERDICTS = ("valid", "invalid", "unparsed", "ill-typed", "unknown")
+
+
+@dataclass(frozen=True)
+class StepVerdict:
+    """The judgement of one step ``lhs_latex = rhs_latex`` (line of its '=' sign)."""
+
+    index: int
+    line: int
+    lhs_latex: str
+    rhs_latex: str
+    verdict: str
+    method: str
+    message: str
+    counterexample: dict | None = None
+    hint: str | None = None
+    column: int | None = None
+    error_probability: float | None = None
+    seconds: float = 0.0
+
+    def to_json(self) -> dict:
+        return {
+            "index": self.index, "line": self.line, "lhs_latex": self.lhs_latex, "rhs_latex": self.rhs_latex,
+            "verdict": self.verdict, "method": self.method, "message": self.message,
+            "counterexample": self.counterexample, "hint": self.hint, "column": self.column,
+            "error_probability": self.error_probability, "seconds": round(self.seconds, 4),
+        }
+
+
+@dataclass(frozen=True)
+class DerivationReport:
+    """Every step's verdict; ``verdict`` is that of the first step that is not valid."""
+
+    file: str
+    context: str
+    verdict: str
+    first_bad_step: int | None
+    steps: tuple[StepVerdict, ...]
+    notes: tuple[str, ...] = ()
+    seconds: float = 0.0
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if self.verdict == "valid" else 1
+
+    def to_json(self) -> dict:
+        return {"file": self.file, "context": self.context, "verdict": self.verdict,
+                "first_bad_step": self.first_bad_step, "steps": [s.to_json() for s in self.steps],
+                "notes": list(self.notes), "seconds": round(self.seconds, 4)}
+
+    def render(self, console: Any) -> None:
+        from derivlab.checking.render import render_report
+
+        render_report(self, console)
+
+
+# ---- reading ----------------------------------------------------------------------------------------
+
+
+def read_derivation(path: Path) -> str:
+    """The text of ``path``; InputError when missing, unreadable, oversized or not UTF-8."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"no such file: {path}")
+    if not path.is_file():
+        raise InputError(f"not a file: {path}")
+    size = path.stat().st_size
+    if size > limits.MAX_FILE_BYTES:
+        raise InputError(f"{path} is {size} bytes; the limit is {limits.MAX_FILE_BYTES} bytes")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path} is not UTF-8 text (byte {exc.start})") from None
+
+
+def check_derivation_file(path: Path, *, context: str = "dropout", seed: int = 0, guarded: bool = True,
+                          seconds: float = limits.GUARD_SECONDS, memory_mb: int = limits.GUARD_MEMORY_MB
+                          ) -> DerivationReport:
+    """Check the derivation in ``path`` against ``context`` (a built-in name or a TOML file).
+
+    With ``guarded`` (the default, used by the CLI) the checking runs in a child process
+    under ``seconds`` of wall clock and ``memory_mb`` of memory (``limits.run_limited``).
+    """
+    text = read_derivation(Path(path))
+    if not guarded:
+        return check_derivation_text(text, context=context, seed=seed, file=str(path))
+    return limits.run_limited(check_derivation_text, text, context=context, seed=seed, file=str(path),
+                              seconds=seconds, memory_mb=memory_mb)
+
+
+# ---- checking -------------------------------------------------------------------------------------------
+
+
+def check_derivation_text(text: str, *, context: str | Scope = "dropout", seed: int = 0,
+                          file: str = "<text>") -> DerivationReport:
+    """Check the LaTeX ``text`` step by step (no process guard; bounded per step by ``limits``)."""
+    started = time.monotonic()
+    if len(text.encode("utf-8", "surrogatepass")) > limits.MAX_FILE_BYTES:
+        raise InputError(f"the derivation is larger than {limits.MAX_FILE_BYTES} bytes")
+    scope = context if isinstance(context, Scope) else load_context(context)
+    context_name = scope.name if isinstance(context, Scope) else str(context)
+    source = strip_comments(text)
+    where = SourceMap(source)
+    blocks = find_blocks(source)
+    rows = [row for i, block in enumerate(blocks) for row in rows_of(block, i)]
+    definitions = sorted(inline_definitions(source, blocks) + [d for r in rows for d in r.definitions],
+                         key=lambda d: d.effective)
+    notes: list[str] = []
+    steps: list[StepVerdict] = []
+    total = limits.Deadline(limits.TOTAL_SECONDS, "the whole file")
+    pending = list(definitions)
+    from derivlab import progress
+
+    pairs = list(_step_pairs(assemble(rows), scope))
+    for index, (lhs, rhs, eq_offset) in enumerate(progress.track(pairs, "checking steps", total=len(pairs)), start=1):
+        while pending and pending[0].effective <= rhs.start:
+            scope = _apply_definition(scope, pending.pop(0), where, notes)
+        line = where.line_col(eq_offset)[0]
+        if total.remaining() <= 0:
+            steps.append(StepVerdict(index, line, lhs.latex(), rhs.latex(), "unknown", "none",
+                                     f"time budget of {limits.TOTAL_SECONDS:g} s for the file exhausted"))
+            continue
+        steps.append(check_step(index, line, lhs, rhs, scope, where, seed=seed,
+                                deadline=limits.Deadline(min(limits.STEP_SECONDS, total.remaining()))))
+    if not steps:
+        notes.insert(0, "no derivation found: no chain e0 = e1 in any math block "
+                        "(align, equation, gather, \\[ \\], $$ $$)")
+    first_bad = next((s for s in steps if s.verdict != "valid"), None)
+    verdict = "unparsed" if not steps else first_bad.verdict if first_bad else "valid"
+    return DerivationReport(file, context_name, verdict, first_bad.index if first_bad else None, tuple(steps),
+                            tuple(notes), time.monotonic() - started)
+
+
+def _step_pairs(chains, scope: Scope):
+    from derivlab.checking.parse import chain_name
+
+    for chain in chains:
+        exprs = chain.expressions
+        first = 0
+        if len(exprs) > 1 and exprs[0].fragments and chain_name(exprs[0].text, scope):
+            first = 1
+        for k in range(first + 1, len(exprs)):
+            yield exprs[k - 1], exprs[k], chain.equals[k - 1]
+
+
+def _apply_definition(scope: Scope, definition: Definition, where: SourceMap, notes: list[str]) -> Scope:
+    from derivlab.checking.parse import parse_expression, symbol_key
+
+    line = where.line_col(definition.name.start)[0]
+    name = definition.name.text.strip()
+    try:
+        key = symbol_key(name)
+    except StepFailure:
+        notes.append(f"line {line}: '{name}' is not a name, so this definition was not used")
+        return scope
+    try:
+        body = parse_expression(definition.body.text, scope)
+        return scope.define(key, body, name)
+    except StepFailure as exc:
+        notes.append(f"line {line}: the definition of {name} could not be read: {exc.message}")
+        return scope
+
+
+def check_step(index: int, line: int, lhs: Expression, rhs: Expression, scope: Scope, where: SourceMap, *,
+               seed: int = 0, deadline: limits.Deadline | None = None) -> StepVerdict:
+    """Parse both sides, check shapes, decide equality, and explain a wrong step."""
+    from derivlab.checking.equivalence import decide
+    from derivlab.checking.hints import find_hint
+    from derivlab.checking.parse import parse_expression
+
+    deadline = deadline or limits.Deadline(limits.STEP_SECONDS)
+    t0 = time.monotonic()
+    base = dict(index=index, line=line, lhs_latex=lhs.latex(), rhs_latex=rhs.latex())
+    side = "left"
+    try:
+        if not lhs.fragments:
+            raise Unparsed("the chain starts with '=': there is no left-hand side", None)
+        left = parse_expression(lhs.text, scope)
+        side = "right"
+        if not rhs.fragments:
+            raise Unparsed("nothing after '='", None)
+        right = parse_expression(rhs.text, scope)
+        side = "both"
+        outcome = decide(left, right, scope, seed=seed * 100_003 + index, deadline=deadline)
+    except Unparsed as exc:
+        expr = lhs if side == "left" else rhs
+        column = None
+        message = exc.message
+        if exc.offset is not None and expr.fragments:
+            ln, column = where.line_col(expr.file_offset(exc.offset))
+            message = f"line {ln}, column {column}: {exc.message}"
+        return StepVerdict(**base, verdict="unparsed", method="parser", message=f"{side} side: {message}",
+                           hint=exc.hint, column=column, seconds=time.monotonic() - t0)
+    except IllTyped as exc:
+        where_text = f"{side} side: " if side != "both" else ""
+        return StepVerdict(**base, verdict="ill-typed", method="shape check", message=where_text + exc.message,
+                           hint=exc.hint, seconds=time.monotonic() - t0)
+    except StepFailure as exc:
+        return StepVerdict(**base, verdict=exc.verdict, method="limits", message=exc.message, hint=exc.hint,
+                           seconds=time.monotonic() - t0)
+    if outcome.verdict == "invalid":
+        hint = find_hint(left, right, scope, deadline)
+        return StepVerdict(**base, verdict="invalid", method=outcome.method, message=outcome.message,
+                           counterexample=outcome.counterexample, hint=hint, seconds=time.monotonic() - t0)
+    method, message = outcome.method, outcome.message
+    confirmed = _confirm_symbolically(left, right, scope, deadline)
+    if confirmed:
+        method += f"; confirmed by SymPy at {confirmed}"
+    return StepVerdict(**base, verdict="valid", method=method, message=message,
+                       error_probability=outcome.error_probability, seconds=time.monotonic() - t0)
+
+
+SYMBOLIC_MAX_NODES = 120
+SYMBOLIC_MIN_SECONDS = 1.0
+
+
+def _confirm_symbolically(left, right, scope: Scope, deadline: limits.Deadline) -> str | None:
+    """'n=2, d=2' when SymPy proves the step at that size (only for small steps with time left)."""
+    from derivlab.checking.expr import walk
+    from derivlab.checking.symbolic import confirm
+
+    nodes = sum(1 for _ in walk(left)) + sum(1 for _ in walk(right))
+    if nodes > SYMBOLIC_MAX_NODES or deadline.remaining() < SYMBOLIC_MIN_SECONDS or not symbolic_enabled():
+        return None
+    sizes = {s: 2 for s in scope.sizes}
+    try:
+        ok = confirm(left, right, scope, sizes)
+    except (ValueError, TypeError, ZeroDivisionError, StepFailure):
+        return None
+    return ", ".join(f"{k}={v}" for k, v in sizes.items()) or "scalar size" if ok else None
+
+
+_SYMBOLIC = {"on": True}
+
+
+def symbolic_enabled() -> bool:
+    return _SYMBOLIC["on"]
+
+
+def set_symbolic_confirmation(on: bool) -> None:
+    """Switch the SymPy confirmation of valid steps on/off (on by default)."""
+    _SYMBOLIC["on"] = on

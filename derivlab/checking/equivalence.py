@@ -1,0 +1,203 @@
+"""Is lhs = rhs for every size and every value? Exact randomized identity testing.
+
+At several size assignments with distinct sizes (and all sizes 1), every
+deterministic variable gets random rationals, p a random rational in (0, 1);
+both sides are evaluated EXACTLY (expectations included, ``evaluate.py``). Random
+variables left outside every expectation stay symbolic, and two multilinear
+polynomials in 0/1 masks agree on every mask iff their coefficients agree, so the
+masks are decided exactly too. Equal everywhere tested ⇒ valid, with the
+Schwartz–Zippel bound of ``bounds.py``; any difference ⇒ invalid, and the point
+is shrunk (smaller sizes, small integers, p = 1/2) to a counterexample a student
+can check by hand.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from fractions import Fraction
+from itertools import product as cartesian
+from typing import Any
+
+from derivlab.checking import bounds, limits
+from derivlab.checking.evaluate import Matrix, Point, make_evaluator
+from derivlab.checking.exact import EvalError, NonPolynomial
+from derivlab.checking.expr import Expr, free_random, free_variables, shape_text
+from derivlab.checking.failures import IllTyped, Undecided
+
+VALUE_RANGE = 10**6          # numerators of real values: uniform in [-VALUE_RANGE, VALUE_RANGE]
+DENOMINATORS = (1, 2, 3, 4)  # denominators of real values
+P_GRID = 10**6               # p = k / P_GRID, k uniform in 1..P_GRID-1
+POINTS_PER_SIZE = 2
+RESAMPLES = 6
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The decision on one step: verdict "valid" | "invalid", how, and the evidence."""
+
+    verdict: str
+    method: str
+    message: str
+    error_probability: float | None = None
+    counterexample: dict | None = None
+    sizes_tested: tuple[dict, ...] = ()
+
+
+def size_assignments(sizes: tuple[str, ...]) -> list[dict[str, int]]:
+    """All sizes 1, then distinct sizes 2, 3, ... in declaration order and reversed: (1,1), (2,3), (3,2)."""
+    if not sizes:
+        return [{}]
+    out = [{s: 1 for s in sizes}]
+    forward = {s: 2 + i for i, s in enumerate(sizes)}
+    backward = {s: 1 + len(sizes) - i for i, s in enumerate(sizes)}
+    for a in (forward, backward):
+        if a not in out:
+            out.append(a)
+    if len(out) < 3:
+        out.append({s: 3 for s in sizes})
+    return out
+
+
+def _variables(lhs: Expr, rhs: Expr, scope: Any) -> dict[str, Any]:
+    found = {**free_variables(lhs), **free_variables(rhs)}
+    for spec in scope.random.values():
+        found.update(free_variables(spec.parameter))
+    return {n: v for n, v in found.items() if not v.random}
+
+
+def _dim(dim: Any, sizes: dict[str, int]) -> int:
+    return 1 if dim == 1 else sizes[dim]
+
+
+def _draw(domain: str, rng: random.Random) -> Fraction:
+    if domain == "(0, 1)":
+        return Fraction(rng.randint(1, P_GRID - 1), P_GRID)
+    if domain == "positive":
+        return Fraction(rng.randint(1, VALUE_RANGE), rng.choice(DENOMINATORS))
+    return Fraction(rng.randint(-VALUE_RANGE, VALUE_RANGE), rng.choice(DENOMINATORS))
+
+
+def atom_probability(domains: list[str]) -> float:
+    """The largest probability of any single value of one sampled coordinate."""
+    worst = 0.0
+    for d in domains:
+        worst = max(worst, 1 / (P_GRID - 1) if d == "(0, 1)" else 1 / VALUE_RANGE if d == "positive"
+                    else 1 / (2 * VALUE_RANGE + 1))
+    return worst or 1 / (2 * VALUE_RANGE + 1)
+
+
+def random_point(variables: dict[str, Any], scope: Any, sizes: dict[str, int], rng: random.Random) -> Point:
+    values = {}
+    for name, var in variables.items():
+        rows, cols = _dim(var.shape[0], sizes), _dim(var.shape[1], sizes)
+        dom = scope.domains.get(name, "reals")
+        values[name] = [[_draw(dom, rng) for _ in range(cols)] for _ in range(rows)]
+    return Point(dict(sizes), values)
+
+
+# ---- comparing at one point ------------------------------------------------------------------
+
+
+@dataclass
+class _Comparison:
+    equal: bool
+    lhs: Matrix
+    rhs: Matrix
+    evaluator: Any
+    radical_primes: int
+
+
+def compare_at(lhs: Expr, rhs: Expr, scope: Any, point: Point, deadline: limits.Deadline, **mode: Any) -> _Comparison:
+    """Both sides at ``point`` (masks symbolic unless the point fixes them); exact comparison."""
+    ev = make_evaluator(point, scope, deadline=deadline, **mode)
+    try:
+        left, right = ev.value(lhs), ev.value(rhs)
+    except NonPolynomial:
+        if point.masks is not None:
+            raise Undecided("not polynomial in the masks even with the free masks fixed") from None
+        return _compare_by_masks(lhs, rhs, scope, point, deadline, mode)
+    return _Comparison(left == right, left, right, ev, ev.field.radical_count())
+
+
+def _compare_by_masks(lhs, rhs, scope, point, deadline, mode) -> _Comparison:
+    """Free random variables under a square root or inverse: try every mask."""
+    shapes = {rv: (_dim(scope.variables[rv].shape[0], point.sizes), _dim(scope.variables[rv].shape[1], point.sizes))
+              for rv in scope.random}
+    cells = [(rv, i, j) for rv, (r, c) in shapes.items() for i in range(r) for j in range(c)]
+    if len(cells) > limits.MAX_MASK_ENUMERATION:
+        raise Undecided("a random variable outside an expectation under a square root or inverse: too many masks")
+    last = None
+    for bits in range(1 << len(cells)):
+        deadline.check()
+        masks = {rv: [[0] * c for _ in range(r)] for rv, (r, c) in shapes.items()}
+        for k, (rv, i, j) in enumerate(cells):
+            masks[rv][i][j] = (bits >> k) & 1
+        last = compare_at(lhs, rhs, scope, Point(point.sizes, point.values, masks), deadline, **mode)
+        if not last.equal:
+            return last
+    return last
+
+
+def differs(lhs: Expr, rhs: Expr, scope: Any, point: Point, deadline: limits.Deadline, **mode: Any) -> bool:
+    """True when the sides are defined and differ at ``point``; False when equal or undefined."""
+    try:
+        return not compare_at(lhs, rhs, scope, point, deadline, **mode).equal
+    except EvalError:
+        return False
+
+
+# ---- the decision ------------------------------------------------------------------------------
+
+
+def decide(lhs: Expr, rhs: Expr, scope: Any, *, seed: int = 0, deadline: limits.Deadline | None = None) -> Outcome:
+    """valid (with an error bound) or invalid (with a shrunk counterexample); raises IllTyped/Undecided."""
+    deadline = deadline or limits.Deadline(limits.STEP_SECONDS)
+    if lhs.shape != rhs.shape:
+        raise IllTyped(f"the two sides have different shapes: the left is {shape_text(lhs.shape)}, "
+                       f"the right is {shape_text(rhs.shape)}")
+    rng = random.Random(seed)
+    variables = _variables(lhs, rhs, scope)
+    pi = atom_probability([scope.domains.get(n, "reals") for n in variables])
+    assignments = size_assignments(scope.sizes)
+    worst = 0.0
+    for sizes in assignments:
+        dl, dr = bounds.degree(lhs, sizes), bounds.degree(rhs, sizes)
+        diff_degree = bounds.difference_degree(dl, dr)
+        miss = 1.0
+        for _ in range(POINTS_PER_SIZE):
+            comparison, point = _sample_and_compare(lhs, rhs, scope, variables, sizes, rng, deadline)
+            if not comparison.equal:
+                from derivlab.checking.shrink import counterexample
+
+                example = counterexample(lhs, rhs, scope, point, variables, deadline)
+                return Outcome("invalid", "exact evaluation at a random rational point, shrunk",
+                               "the two sides differ", None, example, tuple(assignments))
+            miss *= bounds.failure_bound(diff_degree, comparison.radical_primes, pi)
+        worst = max(worst, miss)
+    tested = ", ".join("(" + ",".join(str(v) for v in a.values()) + ")" for a in assignments)
+    names = "(" + ",".join(scope.sizes) + ")" if scope.sizes else "sizes"
+    method = (f"exact randomized identity test (Schwartz–Zippel): {POINTS_PER_SIZE} random rational points at each "
+              f"{names} in {tested}")
+    if free_random(lhs) | free_random(rhs):
+        method += "; masks outside expectations decided exactly (multilinear coefficients)"
+    return Outcome("valid", method, f"equal at every test point; error probability ≤ {worst:.1e}", worst, None,
+                   tuple(assignments))
+
+
+def _sample_and_compare(lhs, rhs, scope, variables, sizes, rng, deadline):
+    problem = None
+    for _ in range(RESAMPLES):
+        point = random_point(variables, scope, sizes, rng)
+        try:
+            return compare_at(lhs, rhs, scope, point, deadline), point
+        except EvalError as exc:  # e.g. a denominator vanished at this point: draw another
+            problem = exc
+    raise Undecided(f"cannot evaluate this step: {problem} (at {RESAMPLES} random points)")
+
+
+def all_sizes_up_to(top: dict[str, int]) -> list[dict[str, int]]:
+    """Every size assignment ≤ ``top`` entry-wise, smallest total first."""
+    names = list(top)
+    grid = [dict(zip(names, combo)) for combo in cartesian(*[range(1, top[n] + 1) for n in names])]
+    return sorted(grid, key=lambda a: (sum(a.values()), list(a.values())))

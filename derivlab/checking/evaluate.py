@@ -1,0 +1,267 @@
+"""Exact evaluation of a typed expression at one point (sizes + rational values).
+
+Random variables stay SYMBOLIC (mask monomials, see ``exact.py``): an expectation
+is exact by linearity and E[∏_{m∈S} R_m] = p^|S|. Where an integrand is not
+polynomial in the masks (a square root or an inverse of a random quantity), the
+expectation falls back to enumerating every mask (at most 2^12), weighting each
+by p^k (1-p)^(N-k).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+from derivlab.checking import limits
+from derivlab.checking.exact import EvalError, Field, NonPolynomial, Scalar
+from derivlab.checking.expr import (
+    Add, Const, DiagOf, DiagPart, Divide, Expectation, Expr, Hadamard, Identity, MatMul, Named, Neg, Norm,
+    Ones, Power, Scale, Trace, Transpose, Var, free_variables,
+)
+from derivlab.checking.failures import Undecided
+
+Matrix = list  # list of rows of Scalars
+
+
+@dataclass(frozen=True)
+class Point:
+    """Where to evaluate: concrete sizes, and values of the deterministic variables
+    (each a list of rows of Fractions). Random variables not in ``masks`` stay symbolic."""
+
+    sizes: dict[str, int]
+    values: dict[str, list[list[Fraction]]]
+    masks: dict[str, list[list[int]]] | None = None
+
+
+class Evaluator:
+    """Evaluates expressions at one ``Point``; both sides of a step share one ``Field``."""
+
+    def __init__(self, point: Point, random_params: dict[str, Expr], rv_shapes: dict[str, tuple[int, int]], *,
+                 field: Field | None = None, shared_coin: bool = False, deadline: limits.Deadline | None = None):
+        self.point = point
+        self.rv_shapes = rv_shapes
+        self.field = field or Field()
+        self.deadline = deadline or limits.Deadline(limits.STEP_SECONDS)
+        self.env: dict[str, Matrix] = {}
+        self.mask_ids: dict[str, list[list[int]]] = {}
+        self._named: dict[int, Matrix] = {}
+        f = self.field
+        for name, rows in point.values.items():
+            self.env[name] = [[f.const(v) for v in row] for row in rows]
+        self.random_params = random_params
+        self.params: dict[str, Fraction] = {}
+        for rv, param in random_params.items():
+            value = self._deterministic(param)
+            self.params[rv] = value
+        self.concrete: dict[str, Matrix] = {}  # fixed 0/1 masks for FREE occurrences only
+        self.bound: dict[str, int] = {}  # how many enclosing expectations bind each variable
+        for rv in random_params:
+            rows, cols = rv_shapes[rv]
+            fixed = (point.masks or {}).get(rv)
+            if fixed is not None:
+                self.concrete[rv] = [[f.const(fixed[i][j]) for j in range(cols)] for i in range(rows)]
+            coin = f.mask(rv) if shared_coin else None
+            ids = [[coin if shared_coin else f.mask(rv) for _ in range(cols)] for _ in range(rows)]
+            self.mask_ids[rv] = ids
+            self.env[rv] = [[f.mask_value(i) for i in row] for row in ids]
+
+    # -- helpers
+    def size(self, dim: Any) -> int:
+        return 1 if dim == 1 else self.point.sizes[dim]
+
+    def _deterministic(self, expr: Expr) -> Fraction:
+        value = self.value(expr)[0][0]
+        if not value:
+            return Fraction(0)
+        if len(value) != 1 or next(iter(value)) != (self.field.empty, 1):
+            raise EvalError("a Bernoulli parameter must be a rational number")
+        q = next(iter(value.values()))
+        if not 0 <= q <= 1:
+            raise EvalError(f"a Bernoulli parameter must lie in [0, 1], got {q}")
+        return q
+
+    def _map(self, m: Matrix, fn) -> Matrix:
+        return [[fn(x) for x in row] for row in m]
+
+    def _zip(self, a: Matrix, b: Matrix, fn) -> Matrix:
+        return [[fn(x, y) for x, y in zip(ra, rb)] for ra, rb in zip(a, b)]
+
+    def _matmul(self, a: Matrix, b: Matrix) -> Matrix:
+        f = self.field
+        out = []
+        for row in a:
+            self.deadline.check()
+            new_row = []
+            for j in range(len(b[0])):
+                acc: Scalar = {}
+                for k, x in enumerate(row):
+                    if x and b[k][j]:
+                        acc = f.add(acc, f.mul(x, b[k][j]))
+                new_row.append(acc)
+            out.append(new_row)
+        return out
+
+    # -- the evaluator
+    def value(self, expr: Expr) -> Matrix:
+        f = self.field
+        if isinstance(expr, Var):
+            if expr.random and expr.name in self.concrete and not self.bound.get(expr.name):
+                return self.concrete[expr.name]
+            return self.env[expr.name]
+        if isinstance(expr, Named):
+            key = id(expr)
+            if key in self._named:
+                return self._named[key]
+            out = self.value(expr.body)
+            if not any(v.random for v in free_variables(expr.body).values()):
+                self._named[key] = out
+            return out
+        if isinstance(expr, Const):
+            return [[f.const(expr.value)]]
+        if isinstance(expr, Ones):
+            return [[f.const(1) for _ in range(self.size(expr.shape[1]))] for _ in range(self.size(expr.shape[0]))]
+        if isinstance(expr, Identity):
+            k = self.size(expr.shape[0])
+            return [[f.const(1 if i == j else 0) for j in range(k)] for i in range(k)]
+        if isinstance(expr, Add):
+            return self._zip(self.value(expr.left), self.value(expr.right), f.add)
+        if isinstance(expr, Neg):
+            return self._map(self.value(expr.arg), f.neg)
+        if isinstance(expr, MatMul):
+            return self._matmul(self.value(expr.left), self.value(expr.right))
+        if isinstance(expr, Scale):
+            s = self.value(expr.left)[0][0]
+            return self._map(self.value(expr.right), lambda x: f.mul(s, x))
+        if isinstance(expr, Hadamard):
+            return self._zip(self.value(expr.left), self.value(expr.right), f.mul)
+        if isinstance(expr, Divide):
+            inv = f.inverse(self.value(expr.right)[0][0])
+            return self._map(self.value(expr.left), lambda x: f.mul(x, inv))
+        if isinstance(expr, Transpose):
+            m = self.value(expr.arg)
+            return [list(col) for col in zip(*m)]
+        if isinstance(expr, DiagPart):
+            m = self.value(expr.arg)
+            return [[x if i == j else {} for j, x in enumerate(row)] for i, row in enumerate(m)]
+        if isinstance(expr, DiagOf):
+            flat = [x for row in self.value(expr.arg) for x in row]
+            return [[x if i == j else {} for j in range(len(flat))] for i, x in enumerate(flat)]
+        if isinstance(expr, Trace):
+            m = self.value(expr.arg)
+            acc: Scalar = {}
+            for i in range(len(m)):
+                acc = f.add(acc, m[i][i])
+            return [[acc]]
+        if isinstance(expr, Norm):
+            return [[f.sqrt(self._sum_of_squares(expr.arg))]]
+        if isinstance(expr, Power):
+            return self._power(expr)
+        if isinstance(expr, Expectation):
+            return self._expectation(expr)
+        raise Undecided(f"cannot evaluate {type(expr).__name__}")
+
+    def _sum_of_squares(self, arg: Expr) -> Scalar:
+        f = self.field
+        acc: Scalar = {}
+        for row in self.value(arg):
+            for x in row:
+                acc = f.add(acc, f.mul(x, x))
+        return acc
+
+    def _power(self, expr: Power) -> Matrix:
+        f, k = self.field, expr.exponent
+        if isinstance(expr.base, Norm) and k.denominator == 1 and k % 2 == 0:
+            return [[f.power(self._sum_of_squares(expr.base.arg), int(k) // 2)]]
+        base = self.value(expr.base)
+        if len(base) == 1 and len(base[0]) == 1:
+            return [[self._scalar_power(base[0][0], k)]]
+        if k.denominator == 2:  # diagonal by construction (shapes.power)
+            return [[self._scalar_power(x, k) if i == j else {} for j, x in enumerate(row)] for i, row in enumerate(base)]
+        result = base if k > 0 else self._inverse(base)
+        for _ in range(abs(int(k)) - 1):
+            result = self._matmul(result, base if k > 0 else self._inverse(base))
+        if k == 0:
+            n = len(base)
+            return [[f.const(1 if i == j else 0) for j in range(n)] for i in range(n)]
+        return result
+
+    def _scalar_power(self, x: Scalar, k: Fraction) -> Scalar:
+        f = self.field
+        if k.denominator == 2:
+            x = f.sqrt(x)
+        return f.power(x, int(k.numerator))
+
+    def _inverse(self, m: Matrix) -> Matrix:
+        """Gauss–Jordan over the exact field (mask-free matrices only)."""
+        f = self.field
+        n = len(m)
+        a = [list(row) + [f.const(1 if i == j else 0) for j in range(n)] for i, row in enumerate(m)]
+        for col in range(n):
+            self.deadline.check()
+            pivot = next((r for r in range(col, n) if a[r][col]), None)
+            if pivot is None:
+                raise EvalError("the matrix is singular")
+            a[col], a[pivot] = a[pivot], a[col]
+            inv = f.inverse(a[col][col])
+            a[col] = [f.mul(x, inv) for x in a[col]]
+            for r in range(n):
+                if r != col and a[r][col]:
+                    factor = a[r][col]
+                    a[r] = [f.add(x, f.neg(f.mul(factor, y))) for x, y in zip(a[r], a[col])]
+        return [row[n:] for row in a]
+
+    def _expectation(self, expr: Expectation) -> Matrix:
+        for rv in expr.bound:
+            self.bound[rv] = self.bound.get(rv, 0) + 1
+        try:
+            try:
+                body = self.value(expr.body)
+            except NonPolynomial:
+                return self._enumerate(expr)
+        finally:
+            for rv in expr.bound:
+                self.bound[rv] -= 1
+        return self._map(body, lambda x: self.field.expect(x, expr.bound, self.params))
+
+    def _enumerate(self, expr: Expectation) -> Matrix:
+        """E by summing over every mask of the bound variables (non-polynomial integrands)."""
+        f = self.field
+        cells = [(rv, i, j) for rv in expr.bound for i, row in enumerate(self.mask_ids.get(rv, [])) for j in range(len(row))]
+        if len(cells) > limits.MAX_MASK_ENUMERATION:
+            raise Undecided(f"the integrand is not polynomial in the mask and {len(cells)} mask entries are too many "
+                            f"to enumerate")
+        total: Matrix | None = None
+        saved = {rv: self.env[rv] for rv in expr.bound}
+        try:
+            for bits in range(1 << len(cells)):
+                self.deadline.check()
+                weight = Fraction(1)
+                for rv in expr.bound:
+                    self.env[rv] = [[f.const(0) for _ in row] for row in self.mask_ids[rv]]
+                for c, (rv, i, j) in enumerate(cells):
+                    on = (bits >> c) & 1
+                    self.env[rv][i][j] = f.const(on)
+                    weight *= self.params[rv] if on else 1 - self.params[rv]
+                if not weight:
+                    continue
+                value = self._map(self.value(expr.body), lambda x: f.scale(x, weight))
+                total = value if total is None else self._zip(total, value, f.add)
+        finally:
+            self.env.update(saved)
+        if total is None:
+            rows, cols = self.size(expr.shape[0]), self.size(expr.shape[1])
+            return [[{} for _ in range(cols)] for _ in range(rows)]
+        return total
+
+
+def make_evaluator(point: Point, scope: Any, **kwargs: Any) -> Evaluator:
+    """An evaluator for ``point`` with the random variables (and their parameters) of ``scope``."""
+    params = {rv: spec.parameter for rv, spec in scope.random.items()}
+    shapes = {rv: (_dim(scope.variables[rv].shape[0], point), _dim(scope.variables[rv].shape[1], point))
+              for rv in params}
+    return Evaluator(point, params, shapes, **kwargs)
+
+
+def _dim(dim: Any, point: Point) -> int:
+    return 1 if dim == 1 else point.sizes[dim]

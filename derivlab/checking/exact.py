@@ -1,0 +1,233 @@
+"""Exact scalars for the checker: rationals, square roots and Bernoulli mask monomials.
+
+A value is a dict ``{(mask, s): coefficient}`` meaning
+Σ coefficient · ∏_{m ∈ mask} R_m · √s, coefficients Fractions.
+
+* Masks: R_m ∈ {0, 1}, so R_m² = R_m (IDEMPOTENT: masks are sets) and two
+  multilinear polynomials are equal as functions of the masks iff their
+  coefficients are equal. E[∏_{m ∈ S} R_m] = p^|S| for independent entries.
+* Radicals: a term carries √s for a SQUAREFREE integer s (s = 1: rational), found
+  by factoring (column norms of X, √λ). The √s of distinct squarefree s are linearly
+  independent over Q, so the representation is canonical: a value is zero iff its
+  dict is empty.
+
+The "mistaken" arithmetics used by hints: ``idempotent=False`` keeps powers of a
+mask entry (E[R²] = p², the classic slip), and the caller can give every entry of
+a mask the same id (one shared coin: drops the diag in E[(R⊙X)ᵀ(R⊙X)]).
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from functools import lru_cache
+from math import gcd, isqrt
+from typing import Iterable
+
+from sympy import factorint
+
+from derivlab.checking import limits
+from derivlab.checking.failures import Undecided
+
+Scalar = dict  # {(mask, squarefree s): Fraction}
+ONE = Fraction(1)
+
+
+class NonPolynomial(Exception):
+    """A square root or inverse of a mask-dependent value: not polynomial in the masks."""
+
+
+class EvalError(Exception):
+    """The expression is undefined at this point (division by zero, √ of a negative)."""
+
+
+class Field:
+    """Arithmetic on exact scalars at one evaluation point (shares the mask ids and the square-root cache)."""
+
+    def __init__(self, *, idempotent: bool = True):
+        self.idempotent = idempotent
+        self.empty: tuple | frozenset = frozenset() if idempotent else ()
+        self.owner: list[str] = []  # mask id → random variable name
+        self.radicands: set[int] = set()  # squarefree s > 1 met by square roots
+        self._sqrt_cache: dict[int, tuple[int, int]] = {}
+
+    # -- construction
+    def const(self, q: Fraction | int) -> Scalar:
+        q = Fraction(q)
+        return {(self.empty, 1): q} if q else {}
+
+    def mask(self, owner: str) -> int:
+        self.owner.append(owner)
+        return len(self.owner) - 1
+
+    def mask_value(self, mask_id: int) -> Scalar:
+        return {(frozenset((mask_id,)) if self.idempotent else (mask_id,), 1): ONE}
+
+    # -- ring operations
+    def add(self, a: Scalar, b: Scalar) -> Scalar:
+        if not b:
+            return a
+        out = dict(a)
+        for k, v in b.items():
+            s = out.get(k, 0) + v
+            if s:
+                out[k] = s
+            else:
+                out.pop(k, None)
+        return out
+
+    def neg(self, a: Scalar) -> Scalar:
+        return {k: -v for k, v in a.items()}
+
+    def scale(self, a: Scalar, q: Fraction) -> Scalar:
+        return {k: v * q for k, v in a.items()} if q else {}
+
+    def mul(self, a: Scalar, b: Scalar) -> Scalar:
+        if not a or not b:
+            return {}
+        out: dict = {}
+        idem = self.idempotent
+        for (m1, r1), c1 in a.items():
+            for (m2, r2), c2 in b.items():
+                if idem:
+                    m = m1 | m2 if m2 else m1
+                else:
+                    m = tuple(sorted(m1 + m2)) if m2 else m1
+                c = c1 * c2
+                if r1 == 1 or r2 == 1:
+                    r = r1 * r2
+                else:
+                    g = gcd(r1, r2)
+                    c *= g
+                    r = (r1 // g) * (r2 // g)
+                key = (m, r)
+                out[key] = out.get(key, 0) + c
+        out = {k: v for k, v in out.items() if v}
+        if len(out) > limits.MAX_TERMS:
+            raise Undecided(f"an intermediate value has more than {limits.MAX_TERMS} terms")
+        return out
+
+    def power(self, a: Scalar, k: int) -> Scalar:
+        if k < 0:
+            return self.power(self.inverse(a), -k)
+        result, base = self.const(1), a
+        while k:
+            if k & 1:
+                result = self.mul(result, base)
+            k >>= 1
+            if k:
+                base = self.mul(base, base)
+        return result
+
+    # -- non-polynomial operations (mask-free values only)
+    def is_mask_free(self, a: Scalar) -> bool:
+        return all(not m for (m, _r) in a)
+
+    def sqrt(self, a: Scalar) -> Scalar:
+        if not a:
+            return {}
+        if not self.is_mask_free(a):
+            raise NonPolynomial("square root of a random quantity")
+        if len(a) != 1 or next(iter(a))[1] != 1:
+            raise Undecided("square root of a sum involving square roots is not supported")
+        q = next(iter(a.values()))
+        if q < 0:
+            raise EvalError("square root of a negative number")
+        coef, radicand = self._sqrt_integer(q.numerator * q.denominator)
+        return {(self.empty, radicand): Fraction(coef, q.denominator)}
+
+    def inverse(self, a: Scalar) -> Scalar:
+        if not a:
+            raise EvalError("division by zero")
+        if not self.is_mask_free(a):
+            raise NonPolynomial("division by a random quantity")
+        numerator, current = self.const(1), a
+        while True:  # multiply by conjugates √q → −√q, one prime q at a time
+            prime = next((q for (_m, r) in current if r != 1 for q in _primes(r)), None)
+            if prime is None:
+                break
+            conjugate = {k: (-v if k[1] % prime == 0 else v) for k, v in current.items()}
+            numerator, current = self.mul(numerator, conjugate), self.mul(current, conjugate)
+        q = current.get((self.empty, 1), 0)
+        if not q:  # pragma: no cover - a nonzero field element has a nonzero norm
+            raise EvalError("division by zero")
+        return self.scale(numerator, 1 / q)
+
+    def expect(self, a: Scalar, bound: Iterable[str], params: dict[str, Fraction]) -> Scalar:
+        """E over the masks owned by ``bound``: each bound mask factor becomes its parameter."""
+        bound = set(bound)
+        out: dict = {}
+        owner = self.owner
+        for (m, r), c in a.items():
+            keep = []
+            for mid in m:
+                rv = owner[mid]
+                if rv in bound:
+                    c = c * params[rv]
+                else:
+                    keep.append(mid)
+            mask = (frozenset(keep) if self.idempotent else tuple(keep)) if len(keep) != len(m) else m
+            key = (mask, r)
+            out[key] = out.get(key, 0) + c
+        return {k: v for k, v in out.items() if v}
+
+    def substitute_masks(self, a: Scalar, values: dict[int, int]) -> Scalar:
+        """The value with the given 0/1 masks plugged in."""
+        out: dict = {}
+        for (m, r), c in a.items():
+            if any(values.get(mid, 1) == 0 for mid in m):
+                continue
+            keep = [mid for mid in m if mid not in values]
+            key = (frozenset(keep) if self.idempotent else tuple(keep), r)
+            out[key] = out.get(key, 0) + c
+        return {k: v for k, v in out.items() if v}
+
+    # -- radicals
+    def _sqrt_integer(self, n: int) -> tuple[int, int]:
+        """√n = k·√s with s squarefree."""
+        if n in self._sqrt_cache:
+            return self._sqrt_cache[n]
+        root = isqrt(n)
+        if root * root == n:
+            found = (root, 1)
+        else:
+            if n.bit_length() > 200:
+                raise Undecided("a square root of a number with more than 60 digits")
+            k, s = 1, 1
+            for prime, exp in factorint(n).items():
+                k *= prime ** (exp // 2)
+                if exp % 2:
+                    s *= prime
+            found = (k, s)
+            self.radicands.add(s)
+        self._sqrt_cache[n] = found
+        return found
+
+    # -- output
+    def text(self, a: Scalar) -> str:
+        """'3/7', '2*sqrt(5) + 1/2' (mask-free values)."""
+        if not a:
+            return "0"
+        parts = []
+        for (m, r), c in sorted(a.items(), key=lambda kv: (len(kv[0][0]), kv[0][1])):
+            factor = []
+            if r != 1:
+                factor.append(f"sqrt({r})")
+            if m:
+                factor.extend(f"{self.owner[i]}[{i}]" for i in sorted(m))
+            if not factor:
+                parts.append(str(c))
+            elif c == 1:
+                parts.append("*".join(factor))
+            else:
+                parts.append(f"{c}*" + "*".join(factor))
+        return " + ".join(parts).replace("+ -", "- ")
+
+    def radical_count(self) -> int:
+        """How many independent square roots were met (the field has degree ≤ 2^this over Q)."""
+        return len(self.radicands)
+
+
+@lru_cache(maxsize=4096)
+def _primes(s: int) -> list[int]:
+    """Prime factors of a squarefree s (small: s comes from ``factorint`` above)."""
+    return sorted(factorint(s))

@@ -1,0 +1,239 @@
+"""The catalogue of known mistakes, matched against a wrong step.
+
+Each entry either re-judges the step under a MISTAKEN semantics (E[R²] = p²; all
+mask entries one coin) or UNDOES one plausible slip in the right-hand side (put
+back a diag, a p, a sign, a √, a transpose, the right λ) and asks whether the
+repaired step then holds. The first entry that explains the step gives the hint:
+one sentence a student understands. Candidates are judged exactly at two random
+points, within the step's time budget; no match means no hint.
+"""
+
+from __future__ import annotations
+
+import random
+from fractions import Fraction
+from typing import Any, Callable, Iterator
+
+from derivlab.checking import limits, shapes
+from derivlab.checking.equivalence import compare_at, random_point
+from derivlab.checking.exact import EvalError, Field
+from derivlab.checking.expr import (
+    Add, Const, DiagPart, Expectation, Expr, MatMul, Neg, Norm, Power, Transpose, Var, describe, free_random,
+    free_variables, map_tree, walk,
+)
+from derivlab.checking.failures import StepFailure
+
+HINT_SECONDS = 1.5
+
+
+class _Judge:
+    """Does lhs = candidate hold? Exact comparison at two random points with distinct sizes."""
+
+    def __init__(self, lhs: Expr, rhs: Expr, scope: Any, deadline: limits.Deadline):
+        self.lhs, self.scope, self.deadline = lhs, scope, deadline
+        rng = random.Random(7)
+        names = {**free_variables(lhs), **free_variables(rhs)}
+        for spec in scope.random.values():
+            names.update(free_variables(spec.parameter))
+        variables = {n: v for n, v in names.items() if not v.random}
+        sizes = scope.sizes
+        assignments = [{s: 2 + i for i, s in enumerate(sizes)}, {s: 1 + len(sizes) - i for i, s in enumerate(sizes)}]
+        self.points = [random_point(variables, scope, a, rng) for a in assignments]
+
+    def holds(self, candidate: Expr, lhs: Expr | None = None, **mode: Any) -> bool:
+        try:
+            for point in self.points:
+                self.deadline.check()
+                m = {k: (v() if callable(v) else v) for k, v in mode.items()}
+                if not compare_at(lhs or self.lhs, candidate, self.scope, point, self.deadline, **m).equal:
+                    return False
+            return True
+        except (EvalError, StepFailure, KeyError):
+            return False
+
+
+def find_hint(lhs: Expr, rhs: Expr, scope: Any, deadline: limits.Deadline) -> str | None:
+    """One sentence naming the known mistake that explains ``lhs = rhs``, or None."""
+    budget = limits.Deadline(max(0.05, min(HINT_SECONDS, deadline.remaining())), "hints")
+    judge = _Judge(lhs, rhs, scope, budget)
+    for check in CATALOGUE:
+        try:
+            found = check(lhs, rhs, scope, judge)
+        except StepFailure:
+            return None
+        if found:
+            return found
+    return None
+
+
+# ---- the catalogue ------------------------------------------------------------------------------
+
+
+def dropped_expectation(lhs: Expr, rhs: Expr, scope: Any, judge: _Judge) -> str | None:
+    outside = sorted(free_random(rhs) - free_random(lhs))
+    if outside:
+        rv = outside[0]
+        return (f"An expectation was dropped: {rv} is still random on the right (outside 𝔼), "
+                f"but the left side has already averaged over it.")
+    inside = sorted(free_random(lhs) - free_random(rhs))
+    if inside:
+        return f"The left side is random ({inside[0]} outside 𝔼) but the right is not: an 𝔼 appeared from nowhere."
+    return None
+
+
+def second_moment(lhs: Expr, rhs: Expr, scope: Any, judge: _Judge) -> str | None:
+    if _has_expectation(lhs, rhs) and judge.holds(rhs, field=lambda: Field(idempotent=False)):
+        rv = next(iter(scope.random), "R")
+        return f"E[{rv}_ij²] = p, not p²: a mask entry is 0 or 1, so {rv}_ij² = {rv}_ij."
+    return None
+
+
+def dropped_diag(lhs: Expr, rhs: Expr, scope: Any, judge: _Judge) -> str | None:
+    message = ("The diag was dropped: E[(R⊙X)ᵀ(R⊙X)] = p² XᵀX + p(1−p) diag(XᵀX); only the diagonal "
+               "gets the extra p(1−p), because different entries of R are independent.")
+    if _has_expectation(lhs, rhs) and judge.holds(rhs, shared_coin=True):
+        return message
+    for node in walk(rhs):
+        if node.shape[0] == node.shape[1] and not node.is_scalar and not isinstance(node, (DiagPart, Var)):
+            if isinstance(node, Power) and node.exponent.denominator == 2:
+                continue
+            if judge.holds(_swap(rhs, node, shapes.diag(node))):
+                return message if isinstance(node, MatMul) else f"A diag(·) is missing around `{describe(node)}`."
+    return None
+
+
+def wrong_scalar_factor(lhs: Expr, rhs: Expr, scope: Any, judge: _Judge) -> str | None:
+    candidates = _factor_candidates(scope)
+    for node, inside_norm in _parameter_factors(rhs, scope):
+        for label, cand in candidates:
+            if cand == node or not judge.holds(_swap(rhs, node, cand)):
+                continue
+            written = describe(node)
+            was = next((lab for lab, c in candidates if judge.holds(c, lhs=node)), None)
+            if label.startswith("√") and inside_norm:
+                return (f"Inside the norm the factor must be √λ, not `{written}`: ‖√λ Γ w‖² = λ ‖Γ w‖², "
+                        f"the square comes out of the norm.")
+            if label.startswith("(1−") and was and was.startswith("p/"):
+                return f"λ = (1−p)/p, not p/(1−p): the factor `{written}` is inverted."
+            shown = f"`{written}`" + (f" (= {was})" if was and was != written else "")
+            return f"The factor {shown} should be {label} here."
+    return None
+
+
+def missing_keep_probability(lhs: Expr, rhs: Expr, scope: Any, judge: _Judge) -> str | None:
+    p = _parameter(scope)
+    if p is None:
+        return None
+    for node in walk(rhs):
+        if isinstance(node, Var) and not node.random and not node.is_scalar:
+            if judge.holds(_swap(rhs, node, shapes.product(p, node))):
+                return (f"A factor {describe(p)} is missing next to {node.name}: the mean of R ⊙ {node.name} "
+                        f"is {describe(p)}{node.name}, not {node.name}.")
+            if judge.holds(_swap(rhs, node, shapes.divide(node, p))):
+                return f"There is one factor {describe(p)} too many next to {node.name}."
+    return None
+
+
+def sign_error(lhs: Expr, rhs: Expr, scope: Any, judge: _Judge) -> str | None:
+    for node in walk(rhs):
+        if isinstance(node, Neg) and judge.holds(_swap(rhs, node, node.arg)):
+            return f"Sign error: the term `{describe(node.arg)}` should be added, not subtracted."
+        if isinstance(node, Add) and not isinstance(node.right, Neg):
+            if judge.holds(_swap(rhs, node.right, shapes.negate(node.right))):
+                return f"Sign error: the term `{describe(node.right)}` should be subtracted, not added."
+    return None
+
+
+def factor_two(lhs: Expr, rhs: Expr, scope: Any, judge: _Judge) -> str | None:
+    two = Const((1, 1), "2", Fraction(2))
+    for node in _terms(rhs):
+        if judge.holds(_swap(rhs, node, shapes.product(two, node))):
+            return f"The term `{describe(node)}` is missing a factor 2 (the cross term of a square appears twice)."
+        if judge.holds(_swap(rhs, node, shapes.divide(node, two))):
+            return f"The term `{describe(node)}` has a factor 2 too many."
+    return None
+
+
+def misplaced_transpose(lhs: Expr, rhs: Expr, scope: Any, judge: _Judge) -> str | None:
+    for node in walk(rhs):
+        if isinstance(node, Transpose) and node.arg.shape == node.shape and judge.holds(_swap(rhs, node, node.arg)):
+            return f"A transpose is misplaced: `{describe(node)}` should be `{describe(node.arg)}`."
+        if isinstance(node, Var) and node.shape[0] == node.shape[1] and not node.is_scalar:
+            if judge.holds(_swap(rhs, node, shapes.transpose(node))):
+                return f"A transpose is missing on {node.name}."
+    return None
+
+
+CATALOGUE: tuple[Callable[..., str | None], ...] = (
+    dropped_expectation, second_moment, dropped_diag, wrong_scalar_factor, missing_keep_probability,
+    sign_error, factor_two, misplaced_transpose,
+)
+
+
+# ---- helpers ---------------------------------------------------------------------------------------
+
+
+def _has_expectation(lhs: Expr, rhs: Expr) -> bool:
+    return any(isinstance(n, Expectation) for n in walk(lhs)) or any(isinstance(n, Expectation) for n in walk(rhs))
+
+
+def _swap(tree: Expr, target: Expr, replacement: Expr) -> Expr:
+    return map_tree(tree, lambda node: replacement if node is target else None)
+
+
+def _parameter(scope: Any) -> Expr | None:
+    specs = list(scope.random.values())
+    return specs[0].parameter if specs else None
+
+
+_FACTORS = (  # (LaTeX template, label) with {q} the Bernoulli parameter
+    ("{q}", "p"), ("1-{q}", "1−p"), ("{q}^2", "p²"), ("{q}(1-{q})", "p(1−p)"),
+    ("\\frac{1-{q}}{{q}}", "(1−p)/p = λ"), ("\\frac{{q}}{1-{q}}", "p/(1−p)"), ("\\frac{1}{{q}}", "1/p"),
+    ("(1-{q})^2", "(1−p)²"), ("\\sqrt{\\frac{1-{q}}{{q}}}", "√λ = √((1−p)/p)"), ("\\frac{1-{q}}{{q}^2}", "(1−p)/p²"),
+    ("1", "1"),
+)
+
+
+def _factor_candidates(scope: Any) -> list[tuple[str, Expr]]:
+    from derivlab.checking.parse import parse_expression
+
+    specs = list(scope.random.values())
+    if not specs:
+        return []
+    q = specs[0].parameter_text
+    out = []
+    for template, label in _FACTORS:
+        try:
+            expr = parse_expression(template.replace("{q}", f"({q})" if len(q) > 1 else q), scope)
+        except StepFailure:
+            continue
+        out.append((label.replace("p", q) if q != "p" else label, expr))
+    return out
+
+
+def _parameter_factors(rhs: Expr, scope: Any) -> Iterator[tuple[Expr, bool]]:
+    """Maximal scalar sub-expressions that depend on the Bernoulli parameters only (p(1−p), λ, p²)."""
+    params = {n for spec in scope.random.values() for n in free_variables(spec.parameter)}
+    stack: list[tuple[Expr, bool]] = [(rhs, False)]
+    while stack:
+        node, in_norm = stack.pop()
+        names = set(free_variables(node))
+        if node.is_scalar and names and names <= params and not isinstance(node, Const):
+            yield node, in_norm
+            continue
+        inside = in_norm or isinstance(node, Norm)
+        stack.extend((c, inside) for c in reversed(node.children()))
+
+
+def _terms(expr: Expr) -> list[Expr]:
+    """The summands of ``expr`` (through + and −)."""
+    out, stack = [], [expr]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Add):
+            stack.extend([node.right, node.left])
+        elif isinstance(node, Neg):
+            stack.append(node.arg)
+        else:
+            out.append(node)
+    return out

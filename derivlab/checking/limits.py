@@ -1,0 +1,139 @@
+"""Bounds on hostile input: file size, nesting, exponents, time per step, and a
+reusable guard ``run_limited`` that runs a function in a child process under a
+memory cap (RLIMIT_AS) and a wall-clock timeout.
+
+Exhausting a per-step limit makes that step ``unknown`` (``Undecided``); the
+guard turns a runaway child into ``InputError`` with a one-line reason.
+
+    >>> from derivlab.checking.limits import run_limited
+    >>> run_limited(sum, [1, 2, 3], seconds=5, memory_mb=256)
+    6
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from fractions import Fraction
+from typing import Any, Callable
+
+from derivlab.errors import DerivlabError, InputError
+from derivlab.checking.failures import Undecided
+
+MAX_FILE_BYTES = 1_000_000        # a .tex file larger than this is refused (exit 2)
+MAX_NESTING = 100                 # braces/brackets/parentheses/norms nested deeper: unparsed
+MAX_EXPRESSION_CHARS = 6_000      # one side of one step
+MAX_TREE_DEPTH = 300              # typed expression tree
+MAX_EXPONENT = 64                 # |k| in x^k; 10^{10^{10}} is refused, never evaluated
+MAX_NUMBER_DIGITS = 40            # literal numbers and folded exponents
+MAX_DEGREE = 256                  # total degree of one side (polynomial blow-up)
+MAX_TERMS = 200_000               # terms of one exact value
+MAX_MASK_ENUMERATION = 12         # at most 2**12 masks enumerated for a non-polynomial integrand
+STEP_SECONDS = 4.0                # time budget of one step
+TOTAL_SECONDS = 60.0              # time budget of one file (later steps become unknown)
+GUARD_SECONDS = 120.0             # wall clock of the guarded child process (backstop)
+GUARD_MEMORY_MB = 2048            # address space the guarded child may add
+
+
+class Deadline:
+    """A point in time after which ``check()`` raises ``Undecided``."""
+
+    def __init__(self, seconds: float, what: str = "this step"):
+        self.seconds = seconds
+        self.what = what
+        self.at = time.monotonic() + seconds
+
+    def remaining(self) -> float:
+        return self.at - time.monotonic()
+
+    def check(self) -> None:
+        if time.monotonic() > self.at:
+            raise Undecided(f"time limit of {self.seconds:g} s for {self.what} exceeded")
+
+
+def check_exponent(exponent: Fraction) -> None:
+    """Refuse exponents beyond ``MAX_EXPONENT`` before anything is evaluated."""
+    if abs(exponent) > MAX_EXPONENT:
+        raise Undecided(f"the exponent {_short(exponent)} exceeds the limit of {MAX_EXPONENT}")
+    if exponent.denominator not in (1, 2):
+        raise Undecided(f"the exponent {exponent} is not an integer or a half-integer")
+
+
+def check_number(value: Fraction) -> None:
+    """Refuse numbers with more than ``MAX_NUMBER_DIGITS`` digits."""
+    if value.numerator.bit_length() > 3.33 * MAX_NUMBER_DIGITS or value.denominator.bit_length() > 3.33 * MAX_NUMBER_DIGITS:
+        raise Undecided(f"a number in this step has more than {MAX_NUMBER_DIGITS} digits")
+
+
+def _short(value: Fraction) -> str:
+    text = str(value)
+    return text if len(text) <= 20 else text[:8] + "…"
+
+
+# ---- the process guard -------------------------------------------------------------
+
+
+def _address_space_bytes() -> int:
+    try:
+        with open("/proc/self/statm") as fh:
+            return int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def _child(conn: Any, fn: Callable[..., Any], args: tuple, kwargs: dict, memory_mb: int) -> None:
+    import resource
+
+    try:
+        limit = _address_space_bytes() + memory_mb * 2**20
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        message: tuple[str, Any] = ("ok", fn(*args, **kwargs))
+    except MemoryError:
+        message = ("memory", None)
+    except RecursionError:
+        message = ("recursion", None)
+    except BaseException as exc:  # reported to the parent, which re-raises it
+        message = ("error", exc)
+    try:
+        conn.send(message)
+    except Exception as exc:  # unpicklable result or exception
+        conn.send(("error", RuntimeError(f"result could not be sent back: {type(exc).__name__}: {exc}")))
+    conn.close()
+
+
+def run_limited(fn: Callable[..., Any], *args: Any, seconds: float, memory_mb: int, **kwargs: Any) -> Any:
+    """Run ``fn(*args, **kwargs)`` in a child process and return its (picklable) result.
+
+    The child gets RLIMIT_AS = its inherited address space + ``memory_mb`` MB and
+    ``seconds`` of wall clock. Raises InputError("time limit of 30 s exceeded"),
+    InputError("memory limit of 512 MB exceeded") or InputError for runaway recursion;
+    a DerivlabError raised by ``fn`` is re-raised as is.
+    """
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    ctx = multiprocessing.get_context(method)
+    receiver, sender = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_child, args=(sender, fn, args, kwargs, memory_mb), daemon=True)
+    proc.start()
+    sender.close()
+    try:
+        if not receiver.poll(seconds):
+            raise InputError(f"time limit of {seconds:g} s exceeded")
+        try:
+            status, payload = receiver.recv()
+        except (EOFError, OSError):
+            raise InputError(f"memory limit of {memory_mb} MB exceeded (the checker process died)") from None
+    finally:
+        receiver.close()
+        if proc.is_alive():
+            proc.kill()
+        proc.join(5)
+    if status == "ok":
+        return payload
+    if status == "memory":
+        raise InputError(f"memory limit of {memory_mb} MB exceeded")
+    if status == "recursion":
+        raise InputError("input nested too deeply (recursion limit reached)")
+    if isinstance(payload, DerivlabError):
+        raise payload
+    raise payload

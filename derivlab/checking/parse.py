@@ -1,0 +1,465 @@
+"""LaTeX math → typed expression, with the grammar in ``latex_math.lark``.
+
+Three passes, none of which evaluates student text:
+1. ``mark_delimiters``: norm bars (``\\|``, ``\\Vert``, ``||``, ``‖``, ``\\lVert``/``\\rVert``) become
+   ⟦ or ⟧ by position, sizing commands (``\\left``, ``\\big`` ...) are blanked, and nesting
+   deeper than ``limits.MAX_NESTING`` is refused. The text keeps its length, so every
+   error position is a position in the student's file.
+2. Lark's LALR parser (``latex_math.lark``).
+3. ``ToExpression``, one method per grammar rule, builds the typed tree through
+   ``shapes.py`` using the problem context (``Scope``) for what each name means.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from fractions import Fraction
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from lark import Lark, Token, Tree, v_args
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
+from lark.visitors import Transformer_NonRecursive
+
+from derivlab.checking import limits, shapes
+from derivlab.checking.expr import SCALAR, Const, Expr, Norm, depth
+from derivlab.checking.failures import IllTyped, StepFailure, Undecided, Unparsed
+
+# ---- pass 1: delimiters ----------------------------------------------------------------
+
+_SIZING = re.compile(r"\\(left|right|middle|bigl|bigr|Bigl|Bigr|biggl|biggr|Biggl|Biggr|bigg|Bigg|big|Big)(?![a-zA-Z])")
+_BAR = re.compile(r"\\\||\\lVert(?![a-zA-Z])|\\rVert(?![a-zA-Z])|\\Vert(?![a-zA-Z])|\|\||‖")
+_COMMAND = re.compile(r"\\([a-zA-Z]+)")
+_OPERAND_COMMANDS = {
+    "alpha", "beta", "gamma", "Gamma", "delta", "Delta", "epsilon", "varepsilon", "zeta", "eta", "theta",
+    "vartheta", "Theta", "iota", "kappa", "lambda", "Lambda", "mu", "nu", "xi", "Xi", "pi", "Pi", "rho",
+    "varrho", "sigma", "Sigma", "tau", "upsilon", "Upsilon", "phi", "varphi", "Phi", "chi", "psi", "Psi",
+    "omega", "Omega", "top", "intercal", "E",
+}
+_OPEN, _CLOSE = "⟦", "⟧"
+
+
+def mark_delimiters(text: str) -> str:
+    """Rewrite norm bars to ⟦/⟧ (same length), blank sizing commands, bound nesting."""
+    out = list(text)
+    depth_now, norm_depths = 0, []  # bracket depth; bracket depth at each open norm
+    operand_end = False  # does the text so far end with an operand (so a bar here may close)?
+    hint: str | None = None  # direction forced by \left / \right / \bigl / \bigr
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch.isspace():
+            i += 1
+            continue
+        m = _SIZING.match(text, i)
+        if m:
+            name = m.group(1)
+            hint = "open" if name == "left" or name.endswith("l") else "close" if name == "right" or name.endswith("r") else None
+            out[m.start():m.end()] = " " * (m.end() - m.start())
+            i = m.end()
+            while i < n and text[i].isspace():
+                i += 1
+            if i < n and text[i] == ".":  # \left. and \right.
+                out[i] = " "
+                i += 1
+            continue
+        m = _BAR.match(text, i)
+        if m:
+            token = m.group(0)
+            if token == "\\lVert" or (hint == "open"):
+                opening = True
+            elif token == "\\rVert" or (hint == "close"):
+                opening = False
+            else:
+                opening = not (operand_end and norm_depths and norm_depths[-1] == depth_now)
+            if opening:
+                norm_depths.append(depth_now)
+                if depth_now + len(norm_depths) > limits.MAX_NESTING:
+                    raise Unparsed(f"nested deeper than {limits.MAX_NESTING} levels", i)
+            elif norm_depths:
+                norm_depths.pop()
+            out[m.start():m.end()] = (_OPEN if opening else _CLOSE) + " " * (m.end() - m.start() - 1)
+            operand_end, hint = not opening, None
+            i = m.end()
+            continue
+        hint = None
+        if ch == "\\":
+            m = _COMMAND.match(text, i)
+            if m:
+                operand_end = m.group(1) in _OPERAND_COMMANDS
+                i = m.end()
+                continue
+            nxt = text[i + 1] if i + 1 < n else ""
+            if nxt == "{":
+                depth_now += 1
+                operand_end = False
+            elif nxt == "}":
+                depth_now -= 1
+                operand_end = True
+            i += 2
+            continue
+        if ch in "([{":
+            depth_now += 1
+            if depth_now + len(norm_depths) > limits.MAX_NESTING:
+                raise Unparsed(f"nested deeper than {limits.MAX_NESTING} levels", i)
+            operand_end = False
+        elif ch in ")]}":
+            depth_now -= 1
+            operand_end = True
+        else:
+            operand_end = ch.isalnum() or ch in "'⟧ᵀ"
+        i += 1
+    return "".join(out)
+
+
+# ---- pass 2: the grammar -----------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _parser() -> Lark:
+    grammar = resources.files("derivlab.checking").joinpath("latex_math.lark").read_text(encoding="utf-8")
+    grammar += "\nname_only: symkey\n"
+    return Lark(grammar, parser="lalr", lexer="contextual", propagate_positions=True,
+                start=["start", "name_only"], maybe_placeholders=False)
+
+
+_FRIENDLY = {
+    "RPAR": "')'", "RSQB": "']'", "RBRACE": "'}'", "LPAR": "'('", "LSQB": "'['", "LBRACE": "'{'",
+    "NORM_CLOSE": "a closing ‖", "NORM_OPEN": "‖", "PLUS": "'+'", "MINUS": "'-'", "NUMBER": "a number",
+    "LETTER": "a letter", "GREEK": "a Greek letter", "EXPECT": "\\mathbb{E}", "HADAMARD": "\\odot",
+    "TIMES": "\\cdot", "SLASH": "'/'", "TRANSPOSE": "^\\top", "CARET": "'^'", "SIM": "\\sim",
+    "DIST": "\\text{Bernoulli}", "FRAC": "\\frac", "SQRT": "\\sqrt", "DIAG": "\\operatorname{diag}",
+    "$END": "the end of the expression", "__ANON_0": "'_'", "UNDERSCORE": "'_'",
+}
+
+
+def _unexpected(err: UnexpectedInput, text: str) -> Unparsed:
+    pos = getattr(err, "pos_in_stream", None)
+    expected: set[str] = set()
+    if isinstance(err, UnexpectedCharacters):
+        m = _COMMAND.match(text, pos)
+        if m:
+            what = f"command {m.group(0)} (not part of the notation derivlab reads"
+            what += "; sums and entries are not supported)" if m.group(1) in ("sum", "prod", "int") else ")"
+        else:
+            what = f"'{text[pos]}'"
+        expected = set(err.allowed or ())
+    elif isinstance(err, UnexpectedToken):
+        tok = err.token
+        pos = tok.start_pos if tok.start_pos is not None else len(text)
+        what = "the end of the expression" if tok.type == "$END" else f"'{tok.value}'"
+        expected = set(err.expected or ())
+    elif isinstance(err, UnexpectedEOF):
+        pos, what = len(text), "the end of the expression"
+        expected = set(err.expected or ())
+    else:  # pragma: no cover
+        what = "input"
+    names = sorted({_FRIENDLY.get(e, e.lower()) for e in expected if not e.startswith("__")})[:6]
+    tail = f"; expected {', '.join(names)}" if names else ""
+    return Unparsed(f"unexpected {what}{tail}", pos)
+
+
+def _parse_tree(text: str, start: str = "start") -> Tree:
+    if len(text) > limits.MAX_EXPRESSION_CHARS:
+        raise Undecided(f"expression longer than {limits.MAX_EXPRESSION_CHARS} characters")
+    marked = mark_delimiters(text)
+    if not marked.strip():
+        raise Unparsed("empty expression", 0)
+    try:
+        return _parser().parse(marked, start=start)
+    except UnexpectedInput as err:
+        raise _unexpected(err, marked) from None
+
+
+# ---- pass 3: tree → typed expression -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SymKey:
+    """A name as written, reduced to its key: '\\tilde{\\mathbf{w}}' → '~w', 'w_{\\text{new}}' → 'w_new'."""
+
+    key: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Unknown:
+    """An undeclared name met in an expression; an error as soon as it is used."""
+
+    key: SymKey
+    text: str
+
+
+_SAME_VARIABLE = {"mathbf", "boldsymbol", "bm", "vec", "pmb"}
+_DECOR_PREFIX = {"tilde": "~", "widetilde": "~", "hat": "^", "widehat": "^", "bar": "-", "overline": "-",
+                 "mathcal": "cal:", "mathbb": "bb:", "mathscr": "scr:", "mathfrak": "frak:", "breve": "breve:",
+                 "check": "check:", "underline": "u:"}
+_GREEK_UNICODE = dict(zip("αβγδεζηθικλμνξπρστυφχψωΓΔΘΛΞΠΣΦΨΩ",
+                          "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi pi rho sigma tau "
+                          "upsilon phi chi psi omega Gamma Delta Theta Lambda Xi Pi Sigma Phi Psi Omega".split()))
+_BRACED = re.compile(r"\{([^{}]*)\}")
+
+
+def _braced(token: str) -> str:
+    m = _BRACED.search(token)
+    return re.sub(r"\s+", "", m.group(1)) if m else ""
+
+
+def _greek(token: str) -> str:
+    return _GREEK_UNICODE.get(token, token.lstrip("\\"))
+
+
+@v_args(meta=True)
+class ToExpression(Transformer_NonRecursive):
+    """Parse tree → typed ``Expr`` in ``scope`` (what names mean); one method per rule."""
+
+    def __init__(self, scope: Any, text: str):
+        super().__init__()
+        self.scope = scope
+        self.text = text
+
+    # -- helpers
+    def _src(self, meta: Any) -> str:
+        if getattr(meta, "empty", True):
+            return ""
+        return self.text[meta.start_pos:meta.end_pos]
+
+    def _need(self, *items: Any) -> None:
+        for item in items:
+            if isinstance(item, Unknown):
+                raise self._undeclared(item)
+
+    def _undeclared(self, item: Unknown) -> Unparsed:
+        after = self.text[item.key.end:].lstrip()
+        known = ", ".join(self.scope.spelling_examples())
+        if after.startswith("("):
+            return Unparsed(
+                f"{item.text}(…) is ambiguous: '{item.text}' is not declared by the context '{self.scope.name}', "
+                f"so this could be a function call or a product (declared: {known})", item.key.start)
+        return Unparsed(f"unknown symbol '{item.text}': not declared by the context '{self.scope.name}' "
+                        f"(declared: {known}); define it first, e.g. \\text{{let }} P = R \\odot X", item.key.start)
+
+    # -- sums and products
+    def add(self, meta, c):
+        self._need(c[0], c[2])
+        return shapes.add(c[0], c[2], self._src(meta))
+
+    def subtract(self, meta, c):
+        self._need(c[0], c[2])
+        return shapes.add(c[0], c[2], self._src(meta), minus=True)
+
+    def negate(self, meta, c):
+        self._need(c[1])
+        return shapes.negate(c[1], self._src(meta))
+
+    def positive(self, meta, c):
+        self._need(c[1])
+        return c[1]
+
+    def juxtapose(self, meta, c):
+        self._need(*c)
+        return shapes.product(c[0], c[1], self._src(meta))
+
+    def times(self, meta, c):
+        self._need(c[0], c[2])
+        return shapes.product(c[0], c[2], self._src(meta))
+
+    def hadamard(self, meta, c):
+        self._need(c[0], c[2])
+        return shapes.hadamard(c[0], c[2], self._src(meta))
+
+    def divide(self, meta, c):
+        self._need(c[0], c[2])
+        return shapes.divide(c[0], c[2], self._src(meta))
+
+    # -- postfix
+    def transpose(self, meta, c):
+        self._need(c[0])
+        return shapes.transpose(c[0], self._src(meta))
+
+    def power_digit(self, meta, c):
+        self._need(c[0])
+        return self._power(c[0], Fraction(int(str(c[1])[-1])), meta)
+
+    def power(self, meta, c):
+        self._need(c[0], c[2])
+        if not isinstance(c[2], Expr) or not c[2].is_scalar:
+            raise IllTyped(f"the exponent of {c[0].src or 'this power'} must be a number")
+        return self._power(c[0], shapes.constant_value(c[2]), meta)
+
+    def power_letter(self, meta, c):
+        raise Unparsed(f"the exponent ^{c[2]} must be a number", meta.start_pos)
+
+    def _power(self, base: Expr, exponent: Fraction, meta) -> Expr:
+        return shapes.power(base, exponent, self._src(meta))
+
+    # -- atoms
+    def parens(self, meta, c):
+        return c[-2] if len(c) == 3 else c[0]
+
+    brackets = group = parens
+
+    def number(self, meta, c):
+        text = str(c[0])
+        if len(text) > limits.MAX_NUMBER_DIGITS:
+            raise Undecided(f"the number {text[:10]}… has more than {limits.MAX_NUMBER_DIGITS} digits")
+        return Const(SCALAR, text, Fraction(text))
+
+    def fraction(self, meta, c):
+        self._need(c[1], c[2])
+        return shapes.divide(c[1], c[2], self._src(meta))
+
+    def fraction_digits(self, meta, c):
+        digits = [ch for ch in str(c[0]) if ch.isdigit()]
+        num, den = Const(SCALAR, digits[0], Fraction(digits[0])), Const(SCALAR, digits[1], Fraction(digits[1]))
+        return shapes.divide(num, den, self._src(meta))
+
+    def square_root(self, meta, c):
+        arg = c[1]
+        if isinstance(arg, SymKey):
+            arg = self.symbol(meta, [arg])
+        self._need(arg)
+        return shapes.power(arg, Fraction(1, 2), self._src(meta))
+
+    def norm(self, meta, c):
+        self._need(c[1])
+        sub = c[3] if len(c) > 3 else None
+        return shapes.norm(c[1], sub, self._src(meta))
+
+    def norm_sub(self, meta, c):
+        return str(c[0]).strip()
+
+    def fn_arg(self, meta, c):
+        self._need(c[0])
+        return c[0]
+
+    def diag(self, meta, c):
+        return shapes.diag(c[1], self._src(meta))
+
+    def trace(self, meta, c):
+        return shapes.trace(c[1], self._src(meta))
+
+    # -- expectations
+    def expectation(self, meta, c):
+        sub = c[1] if len(c) == 3 else None
+        body = c[-1]
+        self._need(body)
+        if sub is None:
+            bound = self.scope.random_names()
+        else:
+            bound = (self.scope.random_variable(sub[0], sub[1]),)
+        return shapes.expectation(body, bound, self._src(meta))
+
+    def e_sub(self, meta, c):
+        key = c[0]
+        dist = c[2] if len(c) == 3 else None
+        return key, dist
+
+    def distribution(self, meta, c):
+        self._need(c[1])
+        return str(c[0]), c[1]
+
+    def e_arg(self, meta, c):
+        return c[-2] if len(c) == 3 else c[0]
+
+    def e_bare(self, meta, c):
+        return c[0]
+
+    # -- names
+    def symbol(self, meta, c):
+        key: SymKey = c[0]
+        found = self.scope.lookup(key.key)
+        if found is None:
+            problem = self.scope.explain_unknown(key.key)
+            if problem:
+                raise Unparsed(problem, key.start)
+            return Unknown(key, self.text[key.start:key.end].strip())
+        return found
+
+    def symkey(self, meta, c):
+        key = c[0] if isinstance(c[0], str) else c[0].key
+        if len(c) > 1:
+            key = f"{key}_{c[1]}"
+        return SymKey(key, meta.start_pos, meta.end_pos)
+
+    def name_only(self, meta, c):
+        return c[0]
+
+    def letter(self, meta, c):
+        return str(c[0])
+
+    def greek(self, meta, c):
+        return _greek(str(c[0]))
+
+    def textname(self, meta, c):
+        return _braced(str(c[0]))
+
+    def decorated(self, meta, c):
+        command = str(c[0]).lstrip("\\")
+        inner = c[1].key if isinstance(c[1], SymKey) else _greek(str(c[1])) if str(c[1]).startswith("\\") else str(c[1])
+        if command in _SAME_VARIABLE:
+            return inner
+        return _DECOR_PREFIX.get(command, command + ":") + inner
+
+    def decorated_number(self, meta, c):
+        command = str(c[0]).lstrip("\\")
+        prefix = "bold:" if command in _SAME_VARIABLE or command == "mathbb" else _DECOR_PREFIX.get(command, command + ":")
+        return prefix + str(c[1])
+
+    def subscript(self, meta, c):
+        parts = []
+        for tok in c:
+            t = str(tok)
+            if isinstance(tok, Token) and tok.type == "GREEK":
+                parts.append(_greek(t))
+            elif isinstance(tok, Token) and tok.type == "TEXTNAME":
+                parts.append(_braced(t))
+            else:
+                parts.append(t.strip())
+        return "".join(parts)
+
+
+def _transform(tree: Tree, scope: Any, text: str) -> Any:
+    try:
+        return ToExpression(scope, text).transform(tree)
+    except VisitError as err:
+        if isinstance(err.orig_exc, StepFailure):
+            raise err.orig_exc from None
+        raise
+
+
+def parse_expression(text: str, scope: Any) -> Expr:
+    """The typed expression for ``text`` in ``scope``; raises Unparsed / IllTyped / Undecided."""
+    tree = _parse_tree(text)
+    result = _transform(tree, scope, text)
+    if isinstance(result, Unknown):
+        raise ToExpression(scope, text)._undeclared(result)
+    if isinstance(result, SymKey):  # pragma: no cover - grammar never yields a bare key
+        raise Unparsed("a name alone is not an expression", 0)
+    if depth(result) > limits.MAX_TREE_DEPTH:
+        raise Undecided(f"expression nested more than {limits.MAX_TREE_DEPTH} levels deep")
+    return result
+
+
+def symbol_key(text: str) -> str:
+    """The lookup key of a spelling: '\\tilde{\\mathbf{w}}' → '~w', '\\Gamma_{\\text{new}}' → 'Gamma_new'."""
+    tree = _parse_tree(text, start="name_only")
+    return _transform(tree, None, text).key
+
+
+def chain_name(text: str, scope: Any) -> str | None:
+    """``text`` if it is an undeclared function applied to arguments (it names a chain), else None."""
+    try:
+        tree = _parse_tree(text)
+    except StepFailure:
+        return None
+    if not (isinstance(tree, Tree) and tree.data == "juxtapose" and len(tree.children) == 2):
+        return None
+    head, args = tree.children
+    if not (isinstance(head, Tree) and head.data == "symbol" and isinstance(args, Tree) and args.data == "parens"):
+        return None
+    key = _transform(head.children[0], scope, text).key
+    return text.strip() if scope.lookup(key) is None else None

@@ -1,0 +1,179 @@
+"""Shape checking: the only way typed nodes are built.
+
+Shapes are symbolic: ("n", "d") never matches ("d", "n") even though n = d would
+fit, because a step must hold for every size. A 1×1 factor next to an array is a
+scalar multiple (``p X``, ``(wᵀw) X``); otherwise juxtaposition is the matrix
+product and needs left.cols == right.rows.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from derivlab.checking import limits
+from derivlab.checking.expr import (
+    SCALAR, Add, DiagOf, DiagPart, Divide, Expectation, Expr, Hadamard, MatMul, Neg, Norm, Power,
+    Scale, Trace, Transpose, describe, is_diagonal, shape_text,
+)
+from derivlab.checking.failures import IllTyped, Undecided
+
+
+def _q(expr: Expr) -> str:
+    return f"`{describe(expr)}`"
+
+
+def _is_vector(shape) -> bool:
+    return (shape[1] == 1) != (shape[0] == 1)
+
+
+def product(left: Expr, right: Expr, src: str = "") -> Expr:
+    """Juxtaposition / \\cdot: scalar multiple when one side is 1×1, else the matrix product."""
+    if left.is_scalar and not right.is_scalar:
+        return Scale(right.shape, src, left, right)
+    if right.is_scalar and not left.is_scalar:
+        return Scale(left.shape, src, right, left)
+    if left.shape[1] == right.shape[0]:
+        return MatMul((left.shape[0], right.shape[1]), src, left, right)
+    rows = right.shape[0]
+    raise IllTyped(
+        f"{_q(left)} is {shape_text(left.shape)}; it cannot multiply {_q(right)}, which has {rows} "
+        f"row{'s' if rows != 1 else ''} (in {_q_src(src, left, right)})",
+        hint=_transpose_hint(left, right),
+    )
+
+
+def _q_src(src: str, left: Expr, right: Expr) -> str:
+    return f"`{src.strip()}`" if src.strip() else f"`{describe(left)} {describe(right)}`"
+
+
+def _transpose_hint(left: Expr, right: Expr) -> str | None:
+    """Suggest the transpose that would make ``left right`` fit, if one does."""
+    lt, rt = (left.shape[1], left.shape[0]), (right.shape[1], right.shape[0])
+    if lt[1] == right.shape[0]:
+        return f"A transpose seems misplaced: {describe(left)}ᵀ would fit here, {describe(left)} does not."
+    if left.shape[1] == rt[0]:
+        return f"A transpose seems misplaced: {describe(right)}ᵀ would fit here, {describe(right)} does not."
+    if lt[1] == rt[0]:
+        return "A transpose seems misplaced: transposing both factors would fit."
+    return None
+
+
+def hadamard(left: Expr, right: Expr, src: str = "") -> Expr:
+    """Element-wise product: equal shapes (a 1×1 side is a scalar multiple)."""
+    if left.shape == right.shape:
+        return Hadamard(left.shape, src, left, right)
+    if left.is_scalar:
+        return Scale(right.shape, src, left, right)
+    if right.is_scalar:
+        return Scale(left.shape, src, right, left)
+    raise IllTyped(
+        f"the element-wise product {_q_src(src, left, right)} needs equal shapes, but {_q(left)} is "
+        f"{shape_text(left.shape)} and {_q(right)} is {shape_text(right.shape)}"
+    )
+
+
+def add(left: Expr, right: Expr, src: str = "", *, minus: bool = False) -> Expr:
+    """left + right (or left − right): equal shapes."""
+    if left.shape != right.shape:
+        op = "subtract" if minus else "add"
+        raise IllTyped(
+            f"cannot {op} {_q(left)} ({shape_text(left.shape)}) and {_q(right)} ({shape_text(right.shape)})"
+        )
+    return Add(left.shape, src, left, negate(right) if minus else right)
+
+
+def negate(arg: Expr, src: str = "") -> Expr:
+    return Neg(arg.shape, src, arg)
+
+
+def divide(left: Expr, right: Expr, src: str = "") -> Expr:
+    """left / right: only division by a scalar."""
+    if not right.is_scalar:
+        raise IllTyped(f"cannot divide by {_q(right)}, which is {shape_text(right.shape)}, not a scalar")
+    return Divide(left.shape, src, left, right)
+
+
+def transpose(arg: Expr, src: str = "") -> Expr:
+    return Transpose((arg.shape[1], arg.shape[0]), src, arg)
+
+
+def power(base: Expr, exponent: Fraction, src: str = "") -> Expr:
+    """Scalars: any rational power. Square matrices: integer powers (−1 = inverse).
+    Diagonal matrices: half-integer powers (entry-wise square root)."""
+    limits.check_exponent(exponent)
+    if base.is_scalar:
+        return Power(base.shape, src, base, exponent)
+    rows, cols = base.shape
+    if rows != cols:
+        raise IllTyped(f"{_q(base)} is {shape_text(base.shape)}, not square, so it has no power ^{exponent}")
+    if exponent.denominator == 1 or (exponent.denominator == 2 and is_diagonal(base)):
+        return Power(base.shape, src, base, exponent)
+    raise IllTyped(
+        f"{_q(base)}^{exponent}: fractional powers are only defined here for diagonal matrices "
+        f"(write diag(·)^(1/2))"
+    )
+
+
+def diag(arg: Expr, src: str = "") -> Expr:
+    """diag(M): the diagonal part of a square M; diag(v): the diagonal matrix of a vector v."""
+    if arg.is_scalar:
+        return arg
+    rows, cols = arg.shape
+    if rows == cols:
+        return DiagPart(arg.shape, src, arg)
+    if cols == 1:
+        return DiagOf((rows, rows), src, arg)
+    if rows == 1:
+        return DiagOf((cols, cols), src, arg)
+    raise IllTyped(f"diag({describe(arg)}) needs a square matrix or a vector, but it is {shape_text(arg.shape)}")
+
+
+def trace(arg: Expr, src: str = "") -> Expr:
+    if arg.shape[0] != arg.shape[1]:
+        raise IllTyped(f"tr({describe(arg)}) needs a square matrix, but it is {shape_text(arg.shape)}")
+    return Trace(SCALAR, src, arg)
+
+
+def norm(arg: Expr, subscript: str | None, src: str = "") -> Expr:
+    """‖v‖ / ‖v‖_2 of a vector; ‖M‖_F of a matrix."""
+    if arg.is_scalar or _is_vector(arg.shape):
+        if subscript not in (None, "2"):
+            raise IllTyped(f"only the Euclidean norm ‖·‖_2 is supported, not ‖·‖_{subscript}")
+        return Norm(SCALAR, src, arg)
+    if subscript == "F":
+        return Norm(SCALAR, src, arg)
+    raise IllTyped(
+        f"‖{describe(arg)}‖: {_q(arg)} is a {shape_text(arg.shape)} matrix; write ‖·‖_F for the Frobenius norm"
+    )
+
+
+def expectation(body: Expr, bound: tuple[str, ...], src: str = "") -> Expr:
+    return Expectation(body.shape, src, body, bound)
+
+
+def constant_value(expr: Expr) -> Fraction:
+    """The value of a constant expression (an exponent): numbers, + − × /, integer powers."""
+    from derivlab.checking.expr import Const
+
+    if isinstance(expr, Const):
+        return expr.value
+    if isinstance(expr, Neg):
+        return -constant_value(expr.arg)
+    if isinstance(expr, Add):
+        return constant_value(expr.left) + constant_value(expr.right)
+    if isinstance(expr, (Scale, MatMul)) and expr.is_scalar:
+        return constant_value(expr.left) * constant_value(expr.right)
+    if isinstance(expr, Divide):
+        den = constant_value(expr.right)
+        if den == 0:
+            raise IllTyped("division by zero in an exponent")
+        return constant_value(expr.left) / den
+    if isinstance(expr, Power) and expr.exponent.denominator == 1:
+        limits.check_exponent(expr.exponent)
+        base = constant_value(expr.base)
+        if base == 0 and expr.exponent < 0:
+            raise IllTyped("division by zero in an exponent")
+        value = base ** int(expr.exponent)
+        limits.check_number(value)
+        return value
+    raise Undecided(f"the exponent {describe(expr)} must be a number")
