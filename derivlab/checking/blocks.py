@@ -31,6 +31,7 @@ NAME_WORDS = {"diag", "Diag", "tr", "Tr", "trace", "Bernoulli", "Bern", "Ber", "
               "iid", "drop", "ridge"}
 DEFINITION_WORDS = re.compile(r"^\s*(let|where|with|define|set|and let|and|for)\b", re.I)
 _ASSIGN = re.compile(r":=|\\coloneqq(?![a-zA-Z])|\\triangleq(?![a-zA-Z])|\\(stackrel|overset)\s*\{[^{}]*\}\s*\{\s*=\s*\}|\\equiv(?![a-zA-Z])")
+_PLAIN_EQUALS = re.compile(r"(?<![:<>!\\])=(?!=)")
 _PROSE_DEFINITION = re.compile(r"\b(let|where|define|defining|set|with|denote|put)\b[^.$]{0,40}$", re.I)
 
 
@@ -51,12 +52,14 @@ class Span:
 
 @dataclass(frozen=True)
 class Definition:
-    """``name`` := ``body`` (``kind``: "let", "where" or ":="), effective from ``effective`` (a file offset)."""
+    """``name`` := ``body`` (``kind``: "let", "where" or ":="), effective from ``effective`` (a file offset).
+    ``chain`` is everything after the assignment sign (it may continue ``= …``)."""
 
     name: Span
     body: Span
     kind: str
     effective: int
+    chain: Span | None = None
 
 
 @dataclass(frozen=True)
@@ -177,8 +180,10 @@ def _row(span: Span, block: int) -> Row:
     math = Span(text, span.start).stripped()
     math = _trim_punctuation(math)
     if math.text and _ASSIGN.search(math.text) and not definitions:
-        definitions.extend(_split_definitions(math, ":=", span.start))
-        math = Span("", span.start)
+        found = _split_definitions(math, ":=", span.start)
+        definitions.extend(found)
+        # "M := B = C" defines M as B and starts the chain B = C
+        math = found[-1].chain if len(found) == 1 and found[0].chain is not None else Span("", span.start)
     return Row(block, math if math.text else None, tuple(definitions))
 
 
@@ -201,8 +206,12 @@ def _split_definitions(span: Span, kind: str, effective: int) -> list[Definition
         if not sep:
             continue
         a, b = sep[0]
-        out.append(Definition(part.sub(0, a).stripped(), part.sub(b, len(part.text)).stripped(),
-                              kind if kind != ":=" or part.text[a:b] != "=" else "let", effective))
+        rest = part.sub(b, len(part.text))
+        more = find_top_level(rest.text, _PLAIN_EQUALS)
+        body = rest.sub(0, more[0][0]) if more else rest
+        out.append(Definition(part.sub(0, a).stripped(), body.stripped(),
+                              kind if kind != ":=" or part.text[a:b] != "=" else "let", effective,
+                              rest.stripped() if part.text[a:b] != "=" else None))
     return out
 
 

@@ -232,7 +232,7 @@ def check_step(index: int, line: int, lhs: Expression, rhs: Expression, scope: S
                            seconds=time.monotonic() - t0)
     if outcome.verdict == "invalid":
         hint = find_hint(left, right, scope, deadline)
-        return StepVerdict(**base, verdict="invalid", method=outcome.method, message=outcome.message,
+        return StepVerdict(**base, verdict="invalid", method=outcome.method, message=_difference(outcome.counterexample),
                            counterexample=outcome.counterexample, hint=hint, seconds=time.monotonic() - t0)
     method, message = outcome.method, outcome.message
     confirmed = _confirm_symbolically(left, right, scope, deadline)
@@ -240,6 +240,17 @@ def check_step(index: int, line: int, lhs: Expression, rhs: Expression, scope: S
         method += f"; confirmed by SymPy at {confirmed}"
     return StepVerdict(**base, verdict="valid", method=method, message=message,
                        error_probability=outcome.error_probability, seconds=time.monotonic() - t0)
+
+
+def _difference(example: dict | None) -> str:
+    """'the two sides differ, e.g. at n=1, d=1: left 1/2, right 1/4'."""
+    if not example:
+        return "the two sides differ"
+    sizes = ", ".join(f"{k}={v}" for k, v in example["sizes"].items())
+    where = f" at {sizes}" if sizes else ""
+    if isinstance(example["lhs"], str):
+        return f"the two sides differ, e.g.{where}: left {example['lhs']}, right {example['rhs']} (see the counterexample)"
+    return f"the two sides differ, e.g.{where} (see the counterexample)"
 
 
 SYMBOLIC_MAX_NODES = 120

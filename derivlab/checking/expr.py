@@ -231,6 +231,38 @@ def map_tree(expr: Expr, fn: Callable[[Expr], Expr | None]) -> Expr:
     raise TypeError(f"cannot rebuild {type(expr).__name__}")
 
 
+def positions(expr: Expr, *, into_named: bool = False) -> Iterator[tuple[tuple[int, ...], Expr]]:
+    """(path, node) for every node; a path is the child indices from the root. Named bodies
+    (Γ, λ, P: not the student's text) are entered only with ``into_named``."""
+    stack: list[tuple[tuple[int, ...], Expr]] = [((), expr)]
+    while stack:
+        path, node = stack.pop()
+        yield path, node
+        if isinstance(node, Named) and not into_named:
+            continue
+        kids = node.children()
+        stack.extend((path + (i,), kids[i]) for i in reversed(range(len(kids))))
+
+
+def replace_at(expr: Expr, path: tuple[int, ...], new: Expr) -> Expr:
+    """``expr`` with the node at ``path`` replaced by ``new`` (same shape expected)."""
+    if not path:
+        return new
+    kids = list(expr.children())
+    kids[path[0]] = replace_at(kids[path[0]], path[1:], new)
+    if isinstance(expr, Binary):
+        return replace(expr, left=kids[0], right=kids[1])
+    if isinstance(expr, Unary):
+        return replace(expr, arg=kids[0])
+    if isinstance(expr, Power):
+        return replace(expr, base=kids[0])
+    if isinstance(expr, Expectation):
+        return replace(expr, body=kids[0])
+    if isinstance(expr, Named):
+        return replace(expr, body=kids[0])
+    raise TypeError(f"cannot rebuild {type(expr).__name__}")
+
+
 def depth(expr: Expr) -> int:
     """Nesting depth of the tree (iterative)."""
     best, stack = 0, [(expr, 1)]
@@ -243,7 +275,8 @@ def depth(expr: Expr) -> int:
 
 def describe(expr: Expr) -> str:
     """The student's text for ``expr`` when known, else a readable rendering."""
-    return expr.src.strip() if expr.src.strip() else render(expr)
+    text = " ".join(expr.src.split())
+    return text if text else render(expr)
 
 
 def render(expr: Expr) -> str:

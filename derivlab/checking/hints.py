@@ -18,8 +18,8 @@ from derivlab.checking import limits, shapes
 from derivlab.checking.equivalence import compare_at, random_point
 from derivlab.checking.exact import EvalError, Field
 from derivlab.checking.expr import (
-    Add, Const, DiagPart, Expectation, Expr, MatMul, Neg, Norm, Power, Transpose, Var, describe, free_random,
-    free_variables, map_tree, walk,
+    Add, Const, DiagPart, Expectation, Expr, MatMul, Named, Neg, Norm, Transpose, Var, describe, free_random,
+    free_variables, positions, replace_at, walk,
 )
 from derivlab.checking.failures import StepFailure
 
@@ -93,20 +93,49 @@ def dropped_diag(lhs: Expr, rhs: Expr, scope: Any, judge: _Judge) -> str | None:
                "gets the extra p(1−p), because different entries of R are independent.")
     if _has_expectation(lhs, rhs) and judge.holds(rhs, shared_coin=True):
         return message
-    for node in walk(rhs):
-        if node.shape[0] == node.shape[1] and not node.is_scalar and not isinstance(node, (DiagPart, Var)):
-            if isinstance(node, Power) and node.exponent.denominator == 2:
-                continue
-            if judge.holds(_swap(rhs, node, shapes.diag(node))):
-                return message if isinstance(node, MatMul) else f"A diag(·) is missing around `{describe(node)}`."
+    for path, node in positions(rhs):
+        if isinstance(node, MatMul):
+            for candidate, run in _diag_insertions(node):
+                if judge.holds(replace_at(rhs, path, candidate)):
+                    return message if len(run) == 2 else f"A diag(·) is missing around `{' '.join(run)}`."
     return None
+
+
+def _diag_insertions(node: MatMul) -> Iterator[tuple[Expr, list[str]]]:
+    """``node`` (a product chain A₁A₂…A_k) with diag(·) around each square run A_i…A_j."""
+    factors = _product_factors(node)
+    for i in range(len(factors)):
+        for j in range(i + 2, len(factors) + 1):
+            run = factors[i:j]
+            if run[0].shape[0] != run[-1].shape[1] or run[0].shape[0] == 1:
+                continue
+            inner = _chain(run)
+            if isinstance(inner, DiagPart):
+                continue
+            try:
+                yield _chain(factors[:i] + [shapes.diag(inner)] + factors[j:]), [describe(f) for f in run]
+            except StepFailure:
+                continue
+
+
+def _product_factors(node: Expr) -> list[Expr]:
+    if isinstance(node, MatMul):
+        return _product_factors(node.left) + _product_factors(node.right)
+    return [node]
+
+
+def _chain(factors: list[Expr]) -> Expr:
+    out = factors[0]
+    for f in factors[1:]:
+        out = shapes.product(out, f)
+    return out
 
 
 def wrong_scalar_factor(lhs: Expr, rhs: Expr, scope: Any, judge: _Judge) -> str | None:
     candidates = _factor_candidates(scope)
-    for node, inside_norm in _parameter_factors(rhs, scope):
+    for path, node, inside_norm in _parameter_factors(rhs, scope):
         for label, cand in candidates:
-            if cand == node or not judge.holds(_swap(rhs, node, cand)):
+            if cand == node or not judge.holds(replace_at(rhs, path, cand)):
                 continue
             written = describe(node)
             was = next((lab for lab, c in candidates if judge.holds(c, lhs=node)), None)
@@ -124,42 +153,43 @@ def missing_keep_probability(lhs: Expr, rhs: Expr, scope: Any, judge: _Judge) ->
     p = _parameter(scope)
     if p is None:
         return None
-    for node in walk(rhs):
+    for path, node in positions(rhs):
         if isinstance(node, Var) and not node.random and not node.is_scalar:
-            if judge.holds(_swap(rhs, node, shapes.product(p, node))):
+            if judge.holds(replace_at(rhs, path, shapes.product(p, node))):
                 return (f"A factor {describe(p)} is missing next to {node.name}: the mean of R ⊙ {node.name} "
                         f"is {describe(p)}{node.name}, not {node.name}.")
-            if judge.holds(_swap(rhs, node, shapes.divide(node, p))):
+            if judge.holds(replace_at(rhs, path, shapes.divide(node, p))):
                 return f"There is one factor {describe(p)} too many next to {node.name}."
     return None
 
 
 def sign_error(lhs: Expr, rhs: Expr, scope: Any, judge: _Judge) -> str | None:
-    for node in walk(rhs):
-        if isinstance(node, Neg) and judge.holds(_swap(rhs, node, node.arg)):
+    for path, node in positions(rhs):
+        if isinstance(node, Neg) and judge.holds(replace_at(rhs, path, node.arg)):
             return f"Sign error: the term `{describe(node.arg)}` should be added, not subtracted."
         if isinstance(node, Add) and not isinstance(node.right, Neg):
-            if judge.holds(_swap(rhs, node.right, shapes.negate(node.right))):
+            if judge.holds(replace_at(rhs, path + (1,), shapes.negate(node.right))):
                 return f"Sign error: the term `{describe(node.right)}` should be subtracted, not added."
     return None
 
 
 def factor_two(lhs: Expr, rhs: Expr, scope: Any, judge: _Judge) -> str | None:
     two = Const((1, 1), "2", Fraction(2))
-    for node in _terms(rhs):
-        if judge.holds(_swap(rhs, node, shapes.product(two, node))):
+    for path, node in _terms(rhs):
+        if judge.holds(replace_at(rhs, path, shapes.product(two, node))):
             return f"The term `{describe(node)}` is missing a factor 2 (the cross term of a square appears twice)."
-        if judge.holds(_swap(rhs, node, shapes.divide(node, two))):
+        if judge.holds(replace_at(rhs, path, shapes.divide(node, two))):
             return f"The term `{describe(node)}` has a factor 2 too many."
     return None
 
 
 def misplaced_transpose(lhs: Expr, rhs: Expr, scope: Any, judge: _Judge) -> str | None:
-    for node in walk(rhs):
-        if isinstance(node, Transpose) and node.arg.shape == node.shape and judge.holds(_swap(rhs, node, node.arg)):
-            return f"A transpose is misplaced: `{describe(node)}` should be `{describe(node.arg)}`."
+    for path, node in positions(rhs):
+        if isinstance(node, Transpose) and node.arg.shape == node.shape:
+            if judge.holds(replace_at(rhs, path, node.arg)):
+                return f"A transpose is misplaced: `{describe(node)}` should be `{describe(node.arg)}`."
         if isinstance(node, Var) and node.shape[0] == node.shape[1] and not node.is_scalar:
-            if judge.holds(_swap(rhs, node, shapes.transpose(node))):
+            if judge.holds(replace_at(rhs, path, shapes.transpose(node))):
                 return f"A transpose is missing on {node.name}."
     return None
 
@@ -175,10 +205,6 @@ CATALOGUE: tuple[Callable[..., str | None], ...] = (
 
 def _has_expectation(lhs: Expr, rhs: Expr) -> bool:
     return any(isinstance(n, Expectation) for n in walk(lhs)) or any(isinstance(n, Expectation) for n in walk(rhs))
-
-
-def _swap(tree: Expr, target: Expr, replacement: Expr) -> Expr:
-    return map_tree(tree, lambda node: replacement if node is target else None)
 
 
 def _parameter(scope: Any) -> Expr | None:
@@ -211,29 +237,32 @@ def _factor_candidates(scope: Any) -> list[tuple[str, Expr]]:
     return out
 
 
-def _parameter_factors(rhs: Expr, scope: Any) -> Iterator[tuple[Expr, bool]]:
+def _parameter_factors(rhs: Expr, scope: Any) -> Iterator[tuple[tuple[int, ...], Expr, bool]]:
     """Maximal scalar sub-expressions that depend on the Bernoulli parameters only (p(1−p), λ, p²)."""
     params = {n for spec in scope.random.values() for n in free_variables(spec.parameter)}
-    stack: list[tuple[Expr, bool]] = [(rhs, False)]
+    stack: list[tuple[tuple[int, ...], Expr, bool]] = [((), rhs, False)]
     while stack:
-        node, in_norm = stack.pop()
+        path, node, in_norm = stack.pop()
         names = set(free_variables(node))
         if node.is_scalar and names and names <= params and not isinstance(node, Const):
-            yield node, in_norm
+            yield path, node, in_norm
+            continue
+        if isinstance(node, Named):
             continue
         inside = in_norm or isinstance(node, Norm)
-        stack.extend((c, inside) for c in reversed(node.children()))
+        kids = node.children()
+        stack.extend((path + (i,), kids[i], inside) for i in reversed(range(len(kids))))
 
 
-def _terms(expr: Expr) -> list[Expr]:
-    """The summands of ``expr`` (through + and −)."""
-    out, stack = [], [expr]
+def _terms(expr: Expr) -> list[tuple[tuple[int, ...], Expr]]:
+    """(path, summand) for the summands of ``expr`` (through + and −)."""
+    out, stack = [], [((), expr)]
     while stack:
-        node = stack.pop()
+        path, node = stack.pop()
         if isinstance(node, Add):
-            stack.extend([node.right, node.left])
+            stack.extend([(path + (1,), node.right), (path + (0,), node.left)])
         elif isinstance(node, Neg):
-            stack.append(node.arg)
+            stack.append((path + (0,), node.arg))
         else:
-            out.append(node)
+            out.append((path, node))
     return out

@@ -149,10 +149,10 @@ def _unexpected(err: UnexpectedInput, text: str) -> Unparsed:
     elif isinstance(err, UnexpectedToken):
         tok = err.token
         pos = tok.start_pos if tok.start_pos is not None else len(text)
-        what = "the end of the expression" if tok.type == "$END" else f"'{tok.value}'"
+        what = "end of the expression" if tok.type == "$END" else f"'{tok.value}'"
         expected = set(err.expected or ())
     elif isinstance(err, UnexpectedEOF):
-        pos, what = len(text), "the end of the expression"
+        pos, what = len(text), "end of the expression"
         expected = set(err.expected or ())
     else:  # pragma: no cover
         what = "input"
@@ -431,9 +431,32 @@ def _transform(tree: Tree, scope: Any, text: str) -> Any:
         raise
 
 
+def _check_ambiguity(tree: Tree, scope: Any, text: str) -> None:
+    """``f(…)`` with ``f`` undeclared: a call or a product? Reported before anything else."""
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if not isinstance(node, Tree):
+            continue
+        stack.extend(node.children)
+        if node.data != "juxtapose" or len(node.children) != 2:
+            continue
+        left, right = node.children
+        if not (isinstance(right, Tree) and right.data == "parens" and len(right.children) == 1):
+            continue
+        while isinstance(left, Tree) and left.data in ("juxtapose", "times", "hadamard", "divide") and left.children:
+            left = left.children[-1]
+        if isinstance(left, Tree) and left.data == "symbol":
+            key = _transform(left.children[0], scope, text)
+            if scope.lookup(key.key) is None and not scope.explain_unknown(key.key):
+                name = text[key.start:key.end].strip()
+                raise ToExpression(scope, text)._undeclared(Unknown(key, name))
+
+
 def parse_expression(text: str, scope: Any) -> Expr:
     """The typed expression for ``text`` in ``scope``; raises Unparsed / IllTyped / Undecided."""
     tree = _parse_tree(text)
+    _check_ambiguity(tree, scope, text)
     result = _transform(tree, scope, text)
     if isinstance(result, Unknown):
         raise ToExpression(scope, text)._undeclared(result)
