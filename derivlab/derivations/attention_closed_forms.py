@@ -161,8 +161,8 @@ def _evaluate(task: str, kind: str, key: str, counts: tuple[tuple[str, int], ...
     expr = (form.weights if kind == "weight" else form.output)[key]
     subs = {form.symbols[name]: sp.Integer(value) for name, value in counts}
     subs.update({form.symbols[name]: sp.Float(value, 40) for name, value in scales})
-    value = sp.Matrix([expr]) if not isinstance(expr, sp.MatrixBase) else expr
-    return tuple(float(x) for x in value.subs(subs).evalf(30))
+    entries = list(expr) if isinstance(expr, sp.MatrixBase) else [expr]
+    return tuple(float(e.evalf(30, subs=subs)) for e in entries)
 
 
 def _features(task: str, tokens: tuple[int, ...]) -> list[tuple[int, int]]:

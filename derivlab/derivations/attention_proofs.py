@@ -35,7 +35,7 @@ def _rationally_zero(expr: Any) -> bool:
     """expr == 0 as a rational function of its exponentials, each taken as an independent symbol."""
     atoms = sorted(expr.atoms(sp.exp), key=sp.default_sort_key)
     stand_ins = {a: sp.Symbol(f"_e{i}", positive=True) for i, a in enumerate(atoms)}
-    return sp.cancel(sp.together(expr.xreplace(stand_ins))) == 0
+    return sp.cancel(expr.xreplace(stand_ins)) == 0
 
 
 def _proof_sequences(task: str) -> list[tuple[int, ...]]:
@@ -50,12 +50,16 @@ def _proof_sequences(task: str) -> list[tuple[int, ...]]:
 def closed_form_matches_forward(task: str, sequences: list[tuple[int, ...]] | None = None) -> tuple[bool, int, str]:
     """Closed-form weights and outputs equal the direct symbolic forward pass on each sequence."""
     sequences = _proof_sequences(task) if sequences is None else sequences
+    shown: set[tuple[Any, Any]] = set()  # entry pairs already shown equal (sequences share profiles)
     for toks in sequences:
         w_direct, out_direct = symbolic_forward(task, toks)
         w_closed, out_closed = closed_form_rows(task, toks)
         for a, b_ in zip(list(w_direct) + list(out_direct), list(w_closed) + list(out_closed)):
+            if (a, b_) in shown:
+                continue
             if not _rationally_zero(a - b_):
                 return False, len(sequences), f"differs on {toks}: {a} vs {b_}"
+            shown.add((a, b_))
     return True, len(sequences), f"equal on {len(sequences)} sequences (symbolic scales)"
 
 

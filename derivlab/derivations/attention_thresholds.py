@@ -56,9 +56,19 @@ class Threshold:
                 "upper": None if self.upper is None else str(self.upper)}
 
 
+@lru_cache(maxsize=None)
 def _as_error_in_E(diff: Any, attended_score: Any) -> Any:
-    """|out − target| with e^{attended score} replaced by E (the remaining exponentials are e⁰ = 1)."""
-    return sp.simplify(sp.Abs(sp.together(diff)).subs(sp.exp(attended_score), E))
+    """|out − target| with e^{attended score} replaced by E (the remaining exponentials are e⁰ = 1);
+    the sign of out − target is decided by SymPy from the counts being ≥ 0 and E > 0."""
+    e = sp.cancel(diff.subs(sp.exp(attended_score), E))
+    top, bottom = sp.fraction(e)
+    if not bottom.is_nonnegative:
+        raise ValueError(f"cannot decide the sign of the denominator of {e}")
+    if top.is_nonnegative:
+        return e
+    if (-top).is_nonnegative:
+        return sp.cancel(-e)
+    raise ValueError(f"cannot decide the sign of {e}")
 
 
 @lru_cache(maxsize=None)
@@ -84,17 +94,18 @@ def _allclose_threshold(task: str) -> Threshold:
         for j in range(3):
             target = 1 if j == q else 0
             tolerance = ATOL + RTOL * target
-            bound = _general_bound(_as_error_in_E(row[0, j] - target, attended), tolerance)
+            error = _as_error_in_E(row[0, j] - target, attended)
+            bound = _general_bound(error, tolerance)
             for counts in itertools.product(range(n_max + 1), repeat=3):
                 length = sum(counts) + (1 if task == "first" else 0)
                 if not 1 <= length <= n_max or (task == "identity" and counts[q] == 0):
                     continue
                 profiles += 1
-                value = bound.subs(dict(zip(COUNTS, counts)))
+                value = bound.xreplace(dict(zip(COUNTS, map(sp.Integer, counts))))
                 if value > worst[0]:
-                    worst = (value, counts, (q, j), sp.latex(sp.Eq(_as_error_in_E(row[0, j] - target, attended)
-                                                                   .subs(dict(zip(COUNTS, counts))), tolerance)))
-    E_star, counts, (q, j), cond = worst
+                    worst = (value, counts, (q, j), (error, tolerance))
+    E_star, counts, (q, j), (error, tolerance) = worst
+    cond = sp.latex(sp.Eq(error.xreplace(dict(zip(COUNTS, map(sp.Integer, counts)))), tolerance))
     c_star = [r for r in sp.solve(sp.Eq(attended, sp.log(E_star)), c) if r.is_positive][0]
     if task == "identity":  # the query's token first, then the others by their counts
         seq = TOKENS[q] * counts[q] + "".join(TOKENS[u] * counts[u] for u in range(3) if u != q)
@@ -121,7 +132,8 @@ def _unique_threshold(b_value: Any) -> Threshold:
             profiles += 1
             cond = poly.subs({m: count, L: length})
             want = cond > 0 if count == 1 else cond < 0
-            solution = sp.solve_univariate_inequality(want, y, relational=False).intersect(sp.Interval(1, sp.oo))
+            intervals = sp.solve_poly_inequality(sp.Poly(cond, y), ">" if count == 1 else "<")
+            solution = sp.Union(*intervals).intersect(sp.Interval(1, sp.oo))
             passing = passing.intersect(solution)
             if solution.inf > worst[0]:
                 worst = (solution.inf, (count, length, want))
