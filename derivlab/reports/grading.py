@@ -71,7 +71,7 @@ class GradeReport:
             table.add_column(col)
         for o in self.outcomes:
             d = o.derivation or {}
-            verdict = d.get("verdict", "-")
+            verdict = o.derivation_verdict
             if d.get("first_bad_step") is not None:
                 verdict += f" (step {d['first_bad_step']})"
             weights = [o.weights.get(t, {}).get("verdict", "-") for t in TASKS]
@@ -159,7 +159,7 @@ def write_summary(outcomes: list[SubmissionOutcome], path: Path) -> Path:
             d = o.derivation or {}
             row = {
                 "submission": o.name, "score": o.score, "max_score": o.max_score,
-                "derivation_verdict": d.get("verdict", "missing" if o.derivation is None else ""),
+                "derivation_verdict": o.derivation_verdict,
                 "first_bad_step": "" if d.get("first_bad_step") is None else d["first_bad_step"],
                 **{f"weights_{t}": o.weights.get(t, {}).get("verdict", "error") for t in TASKS},
                 "feedback": o.feedback_path, "error": o.error or o.feedback_note, "seconds": round(o.seconds, 3),

@@ -2,13 +2,16 @@
 
 Default scheme (18 points):
 
-* Q3 derivation, 10 points. 8 are split evenly over the N checked steps; step
-  k earns its share when it is valid AND every step before it is valid
-  (credit up to the first bad step: later steps build on a wrong expression).
-  1 point when the chain starts at the dropout objective (2),
-  E_R ||y - (R ⊙ X) w~||^2; 1 point when some expression of the chain equals
-  the right side of (4), ||y - p X w~||^2 + p(1-p) ||Γ~ w~||^2. The two
-  endpoint points stop `a = a` from earning the derivation's credit.
+* Q3 derivation, 10 points.
+  - 1 point: the chain starts at the dropout objective (2), E_R ||y - (R ⊙ X) w~||^2.
+  - 1 point: the chain reaches (4): a right side with no expectation left equals
+    ||y - p X w~||^2 + p(1-p) ||Γ~ w~||^2 (``endpoints.py``).
+  - 8 points over the N checked steps, credit up to the first bad step (later
+    steps build on a wrong expression). A chain that reaches (4) with every step
+    up to it valid gets 8/N per valid step (full marks possible at any length).
+    Otherwise each valid step earns 8/max(N, 6), 6 being the length of the
+    reference derivation of (4): valid steps that never arrive at (4) (``E[..] = E[..]``)
+    cannot collect the whole 8. Every step test has max_score 8/N.
 * Q2 weights: identity 3, first 3, unique 2 points, all or nothing (the
   checker tries every input sequence of the task).
 
@@ -32,6 +35,7 @@ class PointsScheme:
     """Points per part; see the module docstring for how they are earned."""
 
     derivation_steps: float = 8.0
+    reference_steps: int = 6  # the report's matrix derivation reaches (4) in 6 steps
     derivation_start: float = 1.0
     derivation_goal: float = 1.0
     weights_identity: float = 3.0
@@ -65,16 +69,22 @@ def derivation_missing_tests(reason: str, scheme: PointsScheme = DEFAULT_SCHEME)
     return [GradescopeTest("Q3 derivation", 0.0, scheme.derivation_total, reason, number="3", tags=("derivation",))]
 
 
-def derivation_step_tests(report: Mapping[str, Any], scheme: PointsScheme = DEFAULT_SCHEME) -> list[GradescopeTest]:
-    """One test per checked step (``report`` is DerivationReport.to_json()), credit up to the first bad step."""
+def derivation_step_tests(report: Mapping[str, Any], scheme: PointsScheme = DEFAULT_SCHEME,
+                          reached_at: int | None = None) -> list[GradescopeTest]:
+    """One test per checked step (``report`` is DerivationReport.to_json()), credit up to the first bad step.
+
+    ``reached_at`` is the step whose right side is (4) in closed form (``endpoints.py``), or None.
+    """
     steps = list(report.get("steps") or [])
     if not steps:
         return [GradescopeTest(
             "Q3 derivation: steps", 0.0, scheme.derivation_steps,
             "no equality chain was found in derivation.tex (only align, align*, equation, gather, "
             "\\[ \\] and $$ $$ blocks are read)", number="3.1", tags=("derivation",))]
-    share = scheme.derivation_steps / len(steps)
     first_bad = report.get("first_bad_step")
+    complete = reached_at is not None and (first_bad is None or int(first_bad) > reached_at)
+    max_share = scheme.derivation_steps / len(steps)
+    share = max_share if complete else scheme.derivation_steps / max(len(steps), scheme.reference_steps)
     tests = []
     for step in steps:
         k = int(step.get("index", len(tests) + 1))
@@ -82,8 +92,11 @@ def derivation_step_tests(report: Mapping[str, Any], scheme: PointsScheme = DEFA
         output = step_output(step)
         if step.get("verdict") == "valid" and not credited:
             output += f"\nNo credit: this step comes after step {first_bad}, which is not valid."
+        elif credited and share < max_share:
+            output += (f"\nPartial credit: the chain does not reach (4) through valid steps, so each valid step "
+                       f"earns {share:.3g} of {max_share:.3g} points.")
         tests.append(GradescopeTest(
-            f"Q3 derivation, step {k} (line {step.get('line', '?')})", share if credited else 0.0, share,
+            f"Q3 derivation, step {k} (line {step.get('line', '?')})", share if credited else 0.0, max_share,
             output, number=f"3.{len(tests) + 1}", tags=("derivation",),
         ))
     return tests
@@ -110,9 +123,15 @@ def counterexample_text(counterexample: Any, limit: int = 1500) -> str:
     return text if len(text) <= limit else text[:limit] + " ..."
 
 
-def endpoint_test(name: str, number: str, points: float, reached: bool | None, detail: str) -> GradescopeTest:
-    """The start / goal test: full ``points`` when ``reached``; ``None`` means it could not be decided."""
-    return GradescopeTest(name, points if reached else 0.0, points, detail, number=number, tags=("derivation",))
+def endpoint_tests(starts: bool, start_detail: str, reaches: bool, goal_detail: str,
+                   scheme: PointsScheme = DEFAULT_SCHEME) -> list[GradescopeTest]:
+    """The two endpoint tests: the chain starts at (2); the chain reaches (4) in closed form."""
+    return [
+        GradescopeTest("Q3 derivation starts at the dropout objective (2)", scheme.derivation_start if starts else 0.0,
+                       scheme.derivation_start, start_detail, number="3.90", tags=("derivation", "endpoint")),
+        GradescopeTest("Q3 derivation reaches the Tikhonov form (4)", scheme.derivation_goal if reaches else 0.0,
+                       scheme.derivation_goal, goal_detail, number="3.91", tags=("derivation", "endpoint")),
+    ]
 
 
 def weights_test(task: str, report: Mapping[str, Any] | None, reason: str = "",

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import stat
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +18,7 @@ from typing import Any
 
 from derivlab.errors import DerivlabError, InputError
 from derivlab.reports import points
+from derivlab.reports.endpoints import chain_endpoints
 from derivlab.reports.gradescope import GradescopeTest, results_json
 from derivlab.reports.limits import run_limited
 
@@ -26,9 +26,6 @@ DERIVATION_FILE = "derivation.tex"
 MAX_TEX_BYTES = 256 * 1024
 MAX_WEIGHTS_BYTES = 8 * 2**20
 
-#: the two ends of the dropout derivation, in the course's notation (problems.md (2) and (4)).
-OBJECTIVE_LATEX = r"\mathbb{E}_R\left[\|y - (R \odot X)\tilde{w}\|_2^2\right]"
-TIKHONOV_LATEX = r"\|y - pX\tilde{w}\|_2^2 + p(1-p)\|\tilde{\Gamma}\tilde{w}\|_2^2"
 
 
 @dataclass(frozen=True)
@@ -55,6 +52,7 @@ class SubmissionOutcome:
     results_path: str = ""
     feedback_path: str = ""
     feedback_note: str = ""
+    derivation_error: str = ""  # derivation.tex exists but could not be checked: why
 
     @property
     def score(self) -> float:
@@ -63,6 +61,13 @@ class SubmissionOutcome:
     @property
     def max_score(self) -> float:
         return round(sum(t.max_score for t in self.tests), 4)
+
+    @property
+    def derivation_verdict(self) -> str:
+        """The checker's verdict, or "error" (file not checkable) or "missing" (no derivation.tex)."""
+        if self.derivation is not None:
+            return str(self.derivation.get("verdict", "unknown"))
+        return "error" if self.derivation_error else "missing"
 
     def results(self) -> dict:
         """Gradescope's results.json for this submission."""
@@ -76,7 +81,7 @@ class SubmissionOutcome:
             "submission": self.name,
             "score": self.score,
             "max_score": self.max_score,
-            "derivation_verdict": (self.derivation or {}).get("verdict"),
+            "derivation_verdict": self.derivation_verdict,
             "first_bad_step": (self.derivation or {}).get("first_bad_step"),
             "weights": {t: w.get("verdict", "error") for t, w in self.weights.items()},
             "error": self.error or None,
@@ -107,8 +112,11 @@ def grade_submission(folder: Path, options: GradeOptions = GradeOptions()) -> Su
     t0 = time.perf_counter()
     root = find_submission_root(folder)
     tests: list[GradescopeTest] = []
+    derivation_error = ""
     derivation, derivation_tests = _grade_derivation(root, options)
     tests += derivation_tests
+    if derivation is None and os.path.lexists(root / DERIVATION_FILE):
+        derivation_error = derivation_tests[0].output
     weights: dict[str, dict] = {}
     for task in points.TASKS:
         report, test = _grade_weights(root, task, options)
@@ -119,7 +127,8 @@ def grade_submission(folder: Path, options: GradeOptions = GradeOptions()) -> Su
         found = sorted(e.name for e in root.iterdir())[:8]
         error = ("No gradable file found: expected derivation.tex and weights_identity/first/unique.json (or .npz); "
                  f"found: {', '.join(found) or 'nothing'}.")
-    return SubmissionOutcome(folder.name, tuple(tests), derivation, weights, error, time.perf_counter() - t0)
+    return SubmissionOutcome(folder.name, tuple(tests), derivation, weights, error, time.perf_counter() - t0,
+                             derivation_error=derivation_error)
 
 
 def error_outcome(name: str, reason: str, scheme: points.PointsScheme = points.DEFAULT_SCHEME) -> SubmissionOutcome:
@@ -149,15 +158,25 @@ def _regular_file(path: Path, max_bytes: int) -> Path:
 # --- the derivation -----------------------------------------------------------------
 
 
-def _check_derivation_json(path: str, seed: int) -> dict:
-    """Runs in the limited subprocess: the checker's report as plain JSON."""
+def _check_derivation_json(path: Path, options: GradeOptions) -> dict:
+    """The student checker's report as plain JSON; the checker guards itself (a child process under
+    ``options.seconds`` and ``options.memory_mb``). DerivlabError for unusable files or exhausted limits."""
     from derivlab.checking.derivation import check_derivation_file
 
-    return check_derivation_file(Path(path), context="dropout", seed=seed).to_json()
+    try:
+        report = check_derivation_file(path, context="dropout", seed=options.seed, guarded=True,
+                                       seconds=options.seconds, memory_mb=options.memory_mb)
+    except DerivlabError:
+        raise
+    except Exception as exc:  # the guard re-raises the child's exception: one line for the student
+        raise InputError(f"internal error {type(exc).__name__}: {exc}") from None
+    return report.to_json()
 
 
 def _grade_derivation(root: Path, options: GradeOptions) -> tuple[dict | None, list[GradescopeTest]]:
     scheme = options.scheme
+    if not os.path.lexists(root / DERIVATION_FILE):
+        return None, points.derivation_missing_tests("no derivation.tex in the submission", scheme)
     try:
         path = _regular_file(root / DERIVATION_FILE, MAX_TEX_BYTES)
         text = path.read_bytes().decode("utf-8")
@@ -166,68 +185,14 @@ def _grade_derivation(root: Path, options: GradeOptions) -> tuple[dict | None, l
     except UnicodeDecodeError as exc:
         return None, points.derivation_missing_tests(f"derivation.tex is not UTF-8 text (byte {exc.start})", scheme)
     try:
-        report = run_limited(_check_derivation_json, str(path), options.seed,
-                             seconds=options.seconds, memory_mb=options.memory_mb)
+        report = _check_derivation_json(path, options)
     except DerivlabError as exc:
         return None, points.derivation_missing_tests(f"derivation.tex could not be checked: {exc}", scheme)
-    tests = points.derivation_step_tests(report, scheme)
-    tests += _endpoint_tests(text, report, options)
+    ends = chain_endpoints(text, report, lambda probe: _check_derivation_json(probe, options))
+    tests = points.derivation_step_tests(report, scheme, reached_at=ends.reached_at)
+    tests += points.endpoint_tests(ends.starts_at_objective, ends.start_detail, ends.reached_at is not None,
+                                   ends.goal_detail, scheme)
     return report, tests
-
-
-def _endpoint_tests(text: str, report: dict, options: GradeOptions) -> list[GradescopeTest]:
-    """Does the chain start at the objective (2), and does some expression equal the right side of (4)?
-
-    Checked by the same checker: the student's file with two extra blocks appended
-    (so the student's own definitions apply), read back by line number.
-    """
-    scheme = options.scheme
-    steps = report.get("steps") or []
-    start_name = "Q3 derivation starts at the dropout objective (2)"
-    goal_name = "Q3 derivation reaches the Tikhonov form (4)"
-    if not steps:
-        reason = "no checked steps, so the chain's ends cannot be compared with (2) and (4)"
-        return [points.endpoint_test(start_name, "3.90", scheme.derivation_start, False, reason),
-                points.endpoint_test(goal_name, "3.91", scheme.derivation_goal, False, reason)]
-    start = str(steps[0].get("lhs_latex", ""))
-    candidates = [str(s.get("rhs_latex", "")) for s in steps][-40:]
-    blocks = [(start, OBJECTIVE_LATEX)] + [(c, TIKHONOV_LATEX) for c in candidates]
-    safe = [(a, b) for a, b in blocks if _embeddable(a)]
-    marker = text.rfind("\\end{document}")
-    offset = text[: marker if marker >= 0 else len(text)].count("\n") + 3  # first line of the appended blocks
-    appended = "\n\n% derivlab: endpoint checks\n" + "".join(
-        f"\\begin{{align*}}\n{a}\n  &= {b}\n\\end{{align*}}\n" for a, b in safe)
-    with tempfile.TemporaryDirectory(prefix="derivlab-endpoints-") as tmp:
-        probe = Path(tmp) / DERIVATION_FILE
-        probe.write_text(_insert_before_end_document(text, appended), encoding="utf-8")
-        try:
-            probe_report = run_limited(_check_derivation_json, str(probe), options.seed,
-                                       seconds=options.seconds, memory_mb=options.memory_mb)
-        except DerivlabError as exc:
-            reason = f"the ends of the chain could not be checked: {exc}"
-            return [points.endpoint_test(start_name, "3.90", scheme.derivation_start, False, reason),
-                    points.endpoint_test(goal_name, "3.91", scheme.derivation_goal, False, reason)]
-    extra = [s for s in probe_report.get("steps") or [] if int(s.get("line") or 0) >= offset]
-    verdicts = [s.get("verdict") for s in extra]
-    starts_ok = bool(safe) and safe[0][0] == start and bool(verdicts) and verdicts[0] == "valid"
-    goal_ok = any(v == "valid" for v in verdicts[1 if safe and safe[0][0] == start else 0:])
-    start_detail = (f"The first expression {start} equals E_R||y - (R ⊙ X) w~||^2." if starts_ok else
-                    f"The first expression {start} is not shown equal to the objective E_R||y - (R ⊙ X) w~||^2 "
-                    f"({verdicts[0] if verdicts else 'not checkable'}).")
-    goal_detail = ("An expression of the chain equals ||y - p X w~||^2 + p(1-p) ||Γ~ w~||^2." if goal_ok else
-                   "No expression of the chain is shown equal to ||y - p X w~||^2 + p(1-p) ||Γ~ w~||^2.")
-    return [points.endpoint_test(start_name, "3.90", scheme.derivation_start, starts_ok, start_detail),
-            points.endpoint_test(goal_name, "3.91", scheme.derivation_goal, goal_ok, goal_detail)]
-
-
-def _embeddable(latex: str) -> bool:
-    """A student expression can be put in a probe block without changing the block structure."""
-    return bool(latex.strip()) and not any(bad in latex for bad in ("\\\\", "\\begin", "\\end", "$", "\\[", "\\]", "%"))
-
-
-def _insert_before_end_document(text: str, appended: str) -> str:
-    marker = text.rfind("\\end{document}")
-    return text + appended if marker < 0 else text[:marker] + appended + "\n" + text[marker:]
 
 
 # --- the weights ----------------------------------------------------------------------

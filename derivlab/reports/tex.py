@@ -16,6 +16,7 @@ import shutil
 import signal
 import subprocess
 import time
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -125,12 +126,20 @@ def _log_errors(log: Path, context_lines: int = 3, max_errors: int = 5) -> str:
 
 
 def page_count(pdf: Path, log: Path | None = None) -> int | None:
-    """Pages of ``pdf``: from TeX's "Output written on ... (N pages" log line, else the PDF's /Count."""
+    """Pages of ``pdf``: from TeX's "Output written on ... (N pages" log line, else the PDF's page tree."""
     if log is not None and log.exists():
         m = re.search(r"Output written on .*?\((\d+) pages?", log.read_text(errors="replace"), re.S)
         if m:
             return int(m.group(1))
     data = pdf.read_bytes()
-    counts = [int(c) for c in re.findall(rb"/Type\s*/Pages\b[^>]*?/Count\s+(\d+)", data)]
-    counts += [int(c) for c in re.findall(rb"/Count\s+(\d+)[^>]*?/Type\s*/Pages\b", data)]
+    chunks = [data]
+    for stream in re.findall(rb"stream\r?\n(.*?)endstream", data, re.S):  # object streams (PDF 1.5)
+        try:
+            chunks.append(zlib.decompress(stream))
+        except zlib.error:
+            continue
+    counts = []
+    for chunk in chunks:
+        for obj in re.findall(rb"<<(?:[^<>]|<<[^<>]*>>)*?/Type\s*/Pages\b(?:[^<>]|<<[^<>]*>>)*?>>", chunk):
+            counts += [int(c) for c in re.findall(rb"/Count\s+(\d+)", obj)]
     return max(counts) if counts else None
