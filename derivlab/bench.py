@@ -111,7 +111,49 @@ def _dropout_benchmarks() -> list[Benchmark]:
 
 
 def _attention_benchmarks() -> list[Benchmark]:
-    return [_training_multiseed_benchmark()]
+    return [_attention_exhaustive_benchmark(), _training_multiseed_benchmark()]
+
+
+def _attention_exhaustive_benchmark() -> Benchmark:
+    """``check weights`` on a design file (all 1092 identity sequences, one batched pass) vs a loop of
+    the notebook's NumpyTransformer.forward + np.allclose over the same, pre-encoded sequences."""
+    import json
+    import tempfile
+    from pathlib import Path
+
+    def setup() -> Any:
+        import numpy as np
+
+        from derivlab.transformers.designs import hand_coded_design
+        from derivlab.transformers.tasks import TASKS, all_token_sequences, encode, target
+
+        design = hand_coded_design("identity")
+        folder = Path(tempfile.mkdtemp(prefix="derivlab-bench-"))
+        path = folder / "identity.json"
+        path.write_text(json.dumps({k: v.tolist() for k, v in design.weights().items()}))
+        task = TASKS["identity"]
+        cases = [(encode(task, t), target(task, t)) for t in all_token_sequences(task)]
+        return {"path": path, "design": design, "cases": cases, "np": np}
+
+    def ours(ctx: Any) -> Any:
+        from derivlab.checking.weights import check_weights_file
+
+        return check_weights_file(ctx["path"], "identity")
+
+    def baseline(ctx: Any) -> Any:
+        from derivlab.transformers.numpy_model import NumpyTransformer
+
+        d = ctx["design"]
+        model = NumpyTransformer(d.Km, d.Qm, d.Vm, d.pos)
+        allclose = ctx["np"].allclose
+        return sum(not allclose(model.forward(seq), want, rtol=1e-3, atol=1e-8) for seq, want in ctx["cases"])
+
+    def describe(report: Any) -> str:
+        return (f"identity design (c = 8) from a JSON file, {report.sequences_checked} sequences, verdict "
+                f"{report.verdict}; ours includes reading and validating the file")
+
+    return Benchmark("attention-exhaustive-identity", ours, baseline, "per-sequence NumpyTransformer.forward + np.allclose",
+                     setup=setup, repeats=7, baseline_repeats=3, describe=describe, goal=">= 20x")
 
 
 def _training_multiseed_benchmark(steps: int = 3000, seeds: int = 8) -> Benchmark:
