@@ -122,3 +122,24 @@ def to_sympy(problem: ConcreteProblem, f: Any, masks: dict | None = None) -> Any
 def mask_symbols(problem: ConcreteProblem) -> list[sp.Symbol]:
     """The SymPy symbols of the mask entries R_ij (row by row)."""
     return [sp.Symbol(str(g)) for row in problem.R for g in row]
+
+
+def sympy_stats_identity_check(n: int, d: int, *, pre_expanded: bool = False) -> bool:
+    """The benchmark's baseline: sympy.stats.E with Bernoulli random symbols on the same objective
+    Σ_i (y_i − Σ_j R_ij x_ij w_j)² (as defined, or pre-expanded), then the same comparison with the
+    closed form in the same ring."""
+    from sympy.stats import Bernoulli, E
+
+    problem = concrete_problem(n, d)
+    p = sp.Symbol("p")
+    sym = lambda g: sp.Symbol(str(g))  # noqa: E731
+    randoms = {s: Bernoulli(s.name, p) for s in mask_symbols(problem)}
+    if pre_expanded:
+        objective = to_sympy(problem, squared_residual(problem), randoms)
+    else:
+        objective = sp.Add(*[
+            (sym(problem.y[i]) - sp.Add(*[randoms[sym(problem.R[i][j])] * sym(problem.X[i][j]) * sym(problem.w[j])
+                                          for j in range(d)])) ** 2
+            for i in range(n)])
+    expectation = E(objective)
+    return problem.ring(expectation) == closed_form(problem)  # ring conversion expands fast

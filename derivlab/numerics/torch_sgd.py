@@ -8,8 +8,10 @@ Two conventions (p is the KEEP probability throughout):
   dropout, a real nn.Dropout module in train mode); the expected objective is
   (2) at w/p, minimised by p·w̃*, the rescaled ridge solution.
 
-Every step draws a fresh mask for all n rows and takes one torch.optim.SGD
-step on the mean squared error. With a constant step the last iterate keeps
+Every step draws a fresh mask for all n rows and takes one plain SGD step
+w ← w − η ∇ on the mean squared error (autograd gradient; the update is
+torch.optim.SGD's without momentum, written out because constructing a
+torch.optim optimizer costs seconds of one-off import time). With a constant step the last iterate keeps
 fluctuating (a variance term that does not vanish: Clara, Langer &
 Schmidt-Hieber 2023), so the Polyak–Ruppert average of the iterates from
 ``average_from`` on is the estimate of the limit.
@@ -108,23 +110,23 @@ def dropout_sgd(
         layer = torch.nn.Linear(inputs.shape[1], 1, bias=False, dtype=torch.float64)
         torch.nn.init.zeros_(layer.weight)
         dropout = torch.nn.Dropout(1 - p).train()  # torch's argument is the DROP probability
-        optimizer = torch.optim.SGD(layer.parameters(), lr=lr)
-        average = torch.zeros_like(layer.weight)
+        weight = layer.weight
+        average = torch.zeros_like(weight)
         for t in track(range(steps), f"SGD with dropout ({convention})", total=steps):
             if convention == "torch-dropout":
                 masked = dropout(inputs)  # (R ⊙ X)/p
             else:
                 masked = torch.bernoulli(torch.full_like(inputs, p)) * inputs  # R ⊙ X
             loss = ((targets - layer(masked)) ** 2).mean()
-            optimizer.zero_grad()
+            weight.grad = None
             loss.backward()
-            optimizer.step()
             with torch.no_grad():
+                weight -= lr * weight.grad  # the plain SGD step (torch.optim.SGD without momentum)
                 if t >= start:
-                    average += (layer.weight - average) / (t - start + 1)
+                    average += (weight - average) / (t - start + 1)
                 if t in record:
-                    trace.append((t, tuple(layer.weight.flatten().tolist()), tuple(average.flatten().tolist())))
-        last = layer.weight.detach().flatten().numpy().copy()
+                    trace.append((t, tuple(weight.flatten().tolist()), tuple(average.flatten().tolist())))
+        last = weight.detach().flatten().numpy().copy()
     return SgdRun(convention, p, steps, lr, start, seed, last, average.flatten().numpy().copy(),
                   tuple(s for s, _, _ in trace), tuple(i for _, i, _ in trace), tuple(a for _, _, a in trace))
 
