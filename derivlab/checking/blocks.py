@@ -22,7 +22,7 @@ _INNER_ENV = re.compile(r"\\(begin|end)\{(aligned|split|gathered|alignedat|array
 _IGNORED = re.compile(
     r"\\(label|tag\*?|eqref|ref|hspace\*?|vspace\*?|phantom|vphantom|hphantom|color)\s*\{[^{}]*\}"
     r"|\\(nonumber|notag|quad|qquad|displaystyle|textstyle|hfill|medskip|smallskip|bigskip|noindent|allowbreak)(?![a-zA-Z])"
-    r"|\\[,;:! ]|~|&"
+    r"|(?<!\\)\\[,;:! ]|~|&"
 )
 _WRAPPERS = re.compile(r"\\(boxed|underbrace|overbrace|textcolor\s*\{[^{}]*\}|underset\s*\{[^{}]*\}|overset\s*\{[^{}]*\})\s*(?=\{)")
 _ROW_BREAK = re.compile(r"\\\\(\s*\[[^\]]*\])?|\\cr(?![a-zA-Z])")

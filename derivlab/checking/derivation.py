@@ -123,36 +123,56 @@ def check_derivation_file(path: Path, *, context: str = "dropout", seed: int = 0
 # ---- checking -------------------------------------------------------------------------------------------
 
 
-def check_derivation_text(text: str, *, context: str | Scope = "dropout", seed: int = 0,
-                          file: str = "<text>") -> DerivationReport:
-    """Check the LaTeX ``text`` step by step (no process guard; bounded per step by ``limits``)."""
-    started = time.monotonic()
+@dataclass(frozen=True)
+class _Document:
+    """A .tex text read into steps: (lhs, rhs, '=' offset) in order, with its definitions."""
+
+    source: str
+    where: SourceMap
+    pairs: list
+    definitions: list
+
+
+def _read_document(text: str, scope: Scope) -> _Document:
     if len(text.encode("utf-8", "surrogatepass")) > limits.MAX_FILE_BYTES:
         raise InputError(f"the derivation is larger than {limits.MAX_FILE_BYTES} bytes")
-    scope = context if isinstance(context, Scope) else load_context(context)
-    context_name = scope.name if isinstance(context, Scope) else str(context)
     source = strip_comments(text)
-    where = SourceMap(source)
     blocks = find_blocks(source)
     rows = [row for i, block in enumerate(blocks) for row in rows_of(block, i)]
     definitions = sorted(inline_definitions(source, blocks) + [d for r in rows for d in r.definitions],
                          key=lambda d: d.effective)
+    return _Document(source, SourceMap(source), list(_step_pairs(assemble(rows), scope)), definitions)
+
+
+def _scoped_pairs(doc: _Document, scope: Scope, notes: list[str]):
+    """(index, lhs, rhs, '=' offset, scope at that step): definitions apply from where they are made."""
+    pending = list(doc.definitions)
+    for index, (lhs, rhs, eq_offset) in enumerate(doc.pairs, start=1):
+        while pending and pending[0].effective <= rhs.start:
+            scope = _apply_definition(scope, pending.pop(0), doc.where, notes)
+        yield index, lhs, rhs, eq_offset, scope
+
+
+def check_derivation_text(text: str, *, context: str | Scope = "dropout", seed: int = 0,
+                          file: str = "<text>") -> DerivationReport:
+    """Check the LaTeX ``text`` step by step (no process guard; bounded per step by ``limits``)."""
+    from derivlab import progress
+
+    started = time.monotonic()
+    scope = context if isinstance(context, Scope) else load_context(context)
+    context_name = scope.name if isinstance(context, Scope) else str(context)
+    doc = _read_document(text, scope)
     notes: list[str] = []
     steps: list[StepVerdict] = []
     total = limits.Deadline(limits.TOTAL_SECONDS, "the whole file")
-    pending = list(definitions)
-    from derivlab import progress
-
-    pairs = list(_step_pairs(assemble(rows), scope))
-    for index, (lhs, rhs, eq_offset) in enumerate(progress.track(pairs, "checking steps", total=len(pairs)), start=1):
-        while pending and pending[0].effective <= rhs.start:
-            scope = _apply_definition(scope, pending.pop(0), where, notes)
-        line = where.line_col(eq_offset)[0]
+    scoped = _scoped_pairs(doc, scope, notes)
+    for index, lhs, rhs, eq_offset, step_scope in progress.track(scoped, "checking steps", total=len(doc.pairs)):
+        line = doc.where.line_col(eq_offset)[0]
         if total.remaining() <= 0:
             steps.append(StepVerdict(index, line, lhs.latex(), rhs.latex(), "unknown", "none",
                                      f"time budget of {limits.TOTAL_SECONDS:g} s for the file exhausted"))
             continue
-        steps.append(check_step(index, line, lhs, rhs, scope, where, seed=seed,
+        steps.append(check_step(index, line, lhs, rhs, step_scope, doc.where, seed=seed,
                                 deadline=limits.Deadline(min(limits.STEP_SECONDS, total.remaining()))))
     if not steps:
         notes.insert(0, "no derivation found: no chain e0 = e1 in any math block "
@@ -161,6 +181,32 @@ def check_derivation_text(text: str, *, context: str | Scope = "dropout", seed: 
     verdict = "unparsed" if not steps else first_bad.verdict if first_bad else "valid"
     return DerivationReport(file, context_name, verdict, first_bad.index if first_bad else None, tuple(steps),
                             tuple(notes), time.monotonic() - started)
+
+
+@dataclass(frozen=True)
+class TypedStep:
+    """Step ``index`` read into typed expressions, with the scope (definitions) in force there."""
+
+    index: int
+    lhs: Any
+    rhs: Any
+    scope: Scope
+
+
+def typed_steps(text: str, *, context: str | Scope = "dropout") -> list[TypedStep]:
+    """Every step whose two sides parse, as typed expressions (for reproducing counterexamples)."""
+    from derivlab.checking.parse import parse_expression
+
+    scope = context if isinstance(context, Scope) else load_context(context)
+    doc = _read_document(text, scope)
+    out = []
+    for index, lhs, rhs, _eq, step_scope in _scoped_pairs(doc, scope, []):
+        try:
+            out.append(TypedStep(index, parse_expression(lhs.text, step_scope), parse_expression(rhs.text, step_scope),
+                                 step_scope))
+        except StepFailure:
+            continue
+    return out
 
 
 def _step_pairs(chains, scope: Scope):

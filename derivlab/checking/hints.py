@@ -83,8 +83,10 @@ def dropped_expectation(lhs: Expr, rhs: Expr, scope: Any, judge: _Judge) -> str 
 
 def second_moment(lhs: Expr, rhs: Expr, scope: Any, judge: _Judge) -> str | None:
     if _has_expectation(lhs, rhs) and judge.holds(rhs, field=lambda: Field(idempotent=False)):
-        rv = next(iter(scope.random), "R")
-        return f"E[{rv}_ij²] = p, not p²: a mask entry is 0 or 1, so {rv}_ij² = {rv}_ij."
+        spec = next(iter(scope.random.values()))
+        rv, q = spec.name, spec.parameter_text
+        entry = f"{rv}_i" if scope.variables[rv].shape[1] == 1 else f"{rv}_ij"
+        return f"E[{entry}²] = {q}, not {q}²: a mask entry is 0 or 1, so {entry}² = {entry}."
     return None
 
 
