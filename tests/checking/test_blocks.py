@@ -29,7 +29,7 @@ def test_comments_are_ignored():
 
 def test_prose_text_between_rows_is_ignored():
     rows = _rows(r"\begin{align*} a &= b \quad \text{(by linearity)} \\ \text{and so} \\ &= c \end{align*}")
-    assert [r.math.text for r in rows if r.math] == ["a = b", "= c"]
+    assert [" ".join(r.math.text.split()) for r in rows if r.math] == ["a = b", "= c"]
 
 
 def test_text_inside_names_is_kept():
