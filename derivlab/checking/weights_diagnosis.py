@@ -200,6 +200,11 @@ def _wrong_target(task: str, weights: Weights, result: CriterionResult) -> Diagn
         bad = [r for r in rows if not np.allclose(hard_out[i, r], batch.targets[i, r], rtol=RTOL, atol=ATOL)]
     q = bad[0]
     picked = np.flatnonzero(hard[i, q] > 0)
+    if len(picked) == len(np.flatnonzero(batch.mask[i])) > 1:
+        return Diagnosis("wrong attention target",
+                         f"wrong attention target: in {batch.names[i]}, query {q} gives every key the same score, so it "
+                         f"averages all {len(picked)} of them; {_need(task, tokens, q)} (Qm Kmᵀ must score those keys higher)",
+                         {"sequence": batch.names[i], "query": int(q), "picked_keys": picked.tolist(), "uniform": True})
     picks = ", ".join(_describe_key(task, tokens, q, int(k)) for k in picked)
     weight = float(result.weights[i, q, picked].sum())
     return Diagnosis("wrong attention target",

@@ -24,6 +24,7 @@ from derivlab.transformers.tasks import Task, get_task
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_ELEMENTS = 100_000
+MAX_WIDTH = 512  # qk_dim and pos_dim: the batched pass holds (inputs × length × width) numbers
 KEYS = ("Km", "Qm", "Vm", "pos")
 REQUIRED = ("Km", "Qm", "Vm")
 
@@ -235,6 +236,11 @@ def _shape(a: np.ndarray) -> str:
 def check_shapes(raw: dict[str, np.ndarray], task: Task) -> Weights:
     """The shapes problems.md asks for, with a message naming the key and the expected shape."""
     pos = raw.get("pos")
+    for key, M in raw.items():
+        if key in ("Km", "Qm", "pos") and M.shape[1] > MAX_WIDTH:
+            what = "pos_dim" if key == "pos" else "qk_dim"
+            raise InputError(f"{key} has shape {_shape(M)}: {what} {M.shape[1]} is more than the {MAX_WIDTH} "
+                             f"this checker accepts (the tasks need a handful)")
     pos_dim = 0 if pos is None else pos.shape[1]
     where = f"pos_dim {pos_dim} from pos" if pos is not None else "pos_dim 0 (no pos given)"
     in_dim = task.token_dim + pos_dim

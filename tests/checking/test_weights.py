@@ -178,6 +178,18 @@ def test_hostile_file_exits_2_with_one_line_and_no_traceback(cli_runs, name):
     assert len(lines) == 1 and lines[0].startswith("derivlab: ") and "Traceback" not in stderr
 
 
+def test_a_huge_qk_dim_is_refused_before_the_batched_pass(tmp_path):
+    f = tmp_path / "wide.json"
+    f.write_text(json.dumps({"Km": [[0.0] * 9000] * 3, "Qm": [[0.0] * 9000] * 3, "Vm": EYE}))
+    with pytest.raises(InputError, match="qk_dim 9000 is more than"):
+        read_weights(f, "identity")
+
+
+def test_all_zero_scores_are_diagnosed_as_uniform_attention():
+    report = check_weights(Weights(np.zeros((3, 3)), np.zeros((3, 3)), np.eye(3), None), "identity")
+    assert report.diagnosis.kind == "wrong attention target" and report.diagnosis.details["uniform"]
+
+
 def test_npz_with_object_array_is_refused_without_unpickling(hostile):
     with pytest.raises(InputError, match="Python objects"):
         read_weights(hostile["object.npz"], "identity")
