@@ -23,7 +23,7 @@ import numpy as np
 import sympy as sp
 
 from derivlab.derivations.attention_scores import (SCALE_SYMBOLS, b, c, key_class_table, score_class,
-                                                   symbolic_design, value_class)
+                                                   symbolic_design)
 from derivlab.transformers.designs import DEFAULT_SCALES
 from derivlab.transformers.tasks import CLS, TASKS, TOKENS
 
@@ -165,7 +165,7 @@ def _evaluate(task: str, kind: str, key: str, counts: tuple[tuple[str, int], ...
     return tuple(float(e.evalf(30, subs=subs)) for e in entries)
 
 
-def _features(task: str, tokens: tuple[int, ...]) -> list[tuple[int, int]]:
+def row_features(task: str, tokens: tuple[int, ...]) -> list[tuple[int, int]]:
     """(token, position) of every row: CLS at position 0 for unique, content after it."""
     if TASKS[task].has_cls:
         return [(CLS, 0)] + [(t, p + 1) for p, t in enumerate(tokens)]
@@ -190,7 +190,7 @@ def query_profile(task: str, tokens: tuple[int, ...], query: tuple[int, int]):
 def closed_form_rows(task: str, tokens: tuple[int, ...]) -> tuple[sp.Matrix, sp.Matrix]:
     """The closed form's (weights, output) on ``tokens`` with the counts put in; scales stay symbolic."""
     form = closed_form(task)
-    feats = _features(task, tokens)
+    feats = row_features(task, tokens)
     weights, out = [], []
     for q in feats:
         key, out_counts, weight_counts = query_profile(task, tokens, q)
@@ -207,7 +207,7 @@ def closed_form_forward(task: str, tokens: tuple[int, ...], **scales: float) -> 
     with the scales substituted (memoised per count profile)."""
     tokens = tuple(int(t) for t in tokens)
     sv = _scale_values(task, scales)
-    feats = _features(task, tokens)
+    feats = row_features(task, tokens)
     weights = np.zeros((len(feats), len(feats)))
     out = np.zeros((len(feats), TASKS[task].out_dim))
     for i, q in enumerate(feats):
@@ -216,8 +216,3 @@ def closed_form_forward(task: str, tokens: tuple[int, ...], **scales: float) -> 
         for j, k in enumerate(feats):
             weights[i, j] = _evaluate(task, "weight", score_class(task, q, k), weight_counts, sv)[0]
     return {"weights": weights, "out": out}
-
-
-def value_of_class(task: str, key: tuple[int, int]) -> sp.Matrix:
-    """The symbolic value row of a key (from the design's Vm)."""
-    return closed_form(task).values[value_class(task, key)]

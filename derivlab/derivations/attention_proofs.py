@@ -13,17 +13,17 @@ from typing import Any
 
 import sympy as sp
 
-from derivlab.derivations.attention_closed_forms import _features, closed_form, closed_form_rows
+from derivlab.derivations.attention_closed_forms import closed_form, closed_form_rows, row_features
 from derivlab.derivations.attention_scores import key_class_table, symbolic_design
 from derivlab.derivations.attention_thresholds import scale_threshold
 from derivlab.derivations.proof import Proof, ProofStep
-from derivlab.transformers.tasks import TASKS, all_token_sequences, get_task
+from derivlab.transformers.tasks import all_token_sequences, get_task
 
 
 def symbolic_forward(task: str, tokens: tuple[int, ...]) -> tuple[sp.Matrix, sp.Matrix]:
     """The notebook's forward pass with the symbolic design: (weights, out) on ``tokens``."""
     design = symbolic_design(task)
-    X = sp.Matrix.vstack(*[design.feature(t, p) for t, p in _features(task, tokens)])
+    X = sp.Matrix.vstack(*[design.feature(t, p) for t, p in row_features(task, tokens)])
     Q, K, V = X * design.Qm, X * design.Km, X * design.Vm
     scores = (Q * K.T / sp.sqrt(design.qk_dim)).applyfunc(sp.expand)
     e = scores.applyfunc(sp.exp)

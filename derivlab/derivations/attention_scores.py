@@ -19,7 +19,7 @@ from typing import Any, Callable
 
 import sympy as sp
 
-from derivlab.transformers.designs import DESIGN_SIZES, design_entries
+from derivlab.transformers.designs import design_entries
 from derivlab.transformers.tasks import CLS, TASKS, TOKENS
 
 c = sp.Symbol("c", positive=True)  # query/key scale
