@@ -14,6 +14,7 @@ import re
 import numbers
 from typing import Any, Iterable
 
+from derivlab.reports.latex_escape import escape_latex
 from derivlab.reports.notation import course_latex_string
 from derivlab.reports.templating import trusted
 
@@ -72,12 +73,24 @@ def _sympy_latex(expr: Any) -> str:
     return sp.latex(expr)
 
 
+#: detail keys shown elsewhere (wrong variants get their own table) or not statistics (raw runs).
+SKIPPED_KEYS = {"headline", "run", "wrong_variants", "wrong_variants_rejected", "wrong_targets", "mutants"}
+NOTE_CHARS = 70  # longer text values become notes under the table
+
+
 def numeric_view(numeric: Any) -> dict:
-    """A NumericResult as a table: one row per statistic (long traces are summarised, not listed)."""
+    """A NumericResult as a table: one row per statistic; vectors and raw runs are left out, long
+    explanations (the decision rule, the convention) become notes under the table."""
     details = dict(numeric.details)
-    headline = details.pop("headline", "")
-    return {"kind": numeric.kind, "status": numeric.status, "seconds": numeric.seconds,
-            "headline": headline, "summary": numeric_summary(details), "rows": list(detail_rows(details))}
+    headline = details.get("headline", "")
+    rows, notes = [], []
+    for name, value in detail_rows(details):
+        if len(value) > NOTE_CHARS:
+            notes.append((name, value))
+        else:
+            rows.append((breakable(name), value))
+    return {"kind": numeric.kind, "status": numeric.status, "seconds": numeric.seconds, "headline": headline,
+            "summary": numeric_summary(details), "rows": rows, "notes": [f"{k}: {v}" for k, v in notes]}
 
 
 def numeric_summary(details: dict) -> str:
@@ -100,14 +113,24 @@ def numeric_summary(details: dict) -> str:
     return "; ".join(parts)
 
 
+def breakable(name: str) -> Any:
+    """A dotted/underscored statistic name, escaped, that LaTeX may break after each . and _."""
+    escaped = escape_latex(name)
+    return trusted(escaped.replace(".", r".\allowbreak{}").replace(r"\_", r"\_\allowbreak{}"))
+
+
 def detail_rows(details: dict, prefix: str = "") -> Iterable[tuple[str, str]]:
     """(name, value text) rows for a details dict; nested dicts are flattened as ``a.b``."""
     for key, value in details.items():
         name = f"{prefix}{key}"
+        if key in SKIPPED_KEYS:
+            continue
         if isinstance(value, dict):
             yield from detail_rows(value, prefix=f"{name}.")
-        else:
-            yield name, format_value(value)
+            continue
+        text = format_value(value)
+        if not text.endswith(" values)"):  # whole vectors are not statistics a reader compares
+            yield name, text
 
 
 def format_value(value: Any) -> str:
@@ -128,4 +151,34 @@ def format_value(value: Any) -> str:
             return "[" + ", ".join(format_value(v) for v in value) + "]"
         return f"({len(value)} values)"
     text = str(value)
-    return text if len(text) <= 200 else text[:200] + "..."
+    return text if len(text) <= 600 else text[:600] + "..."
+
+
+def wrong_versions(results: dict[str, Any], claim_ids: Iterable[str]) -> list[dict]:
+    """The catalogue of wrong versions students write (``derivlab.derivations.dropout_variants``) with
+    what each numeric confirmation measured against them: Monte Carlo z, exact-enumeration rejection."""
+    try:
+        from derivlab.derivations.dropout_variants import variant_catalogue_json
+    except ImportError:
+        return []
+    measured: dict[str, dict[str, str]] = {}
+    for cid in claim_ids:
+        result = results.get(cid)
+        for n in (result.numeric if result is not None else ()):
+            for name, v in (n.details.get("wrong_variants") or {}).items():
+                z = v.get("z") if isinstance(v, dict) else None
+                if z is not None:
+                    measured.setdefault(name, {})[n.kind] = f"z = {format_value(z)}" + (
+                        ", rejected" if v.get("rejected") else ", NOT rejected")
+            for name, rejected in (n.details.get("wrong_variants_rejected") or {}).items():
+                measured.setdefault(name, {})[n.kind] = "rejected" if rejected else "NOT rejected"
+    rows = []
+    for v in variant_catalogue_json():
+        if v["correct"] or v["claim"] not in claim_ids:
+            continue
+        found = measured.get(v["name"], {})
+        rows.append({"claim": v["claim"], "name": v["name"], "description": v["description"],
+                     "latex": trusted(course_latex_string(v["latex"])),
+                     "measured": "; ".join(f"{k}: {t}" for k, t in sorted(found.items())) or "not measured",
+                     "rejected": bool(found) and all("NOT" not in t for t in found.values())})
+    return rows

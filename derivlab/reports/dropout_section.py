@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from derivlab.reports import dropout_figures
-from derivlab.reports.claim_views import claim_view
+from derivlab.reports.claim_views import claim_view, wrong_versions
 from derivlab.reports.derivation_file import DerivationFile, definitions_before
 from derivlab.reports.notation import course_latex_string
 from derivlab.reports.templating import trusted
@@ -42,4 +42,5 @@ def dropout_section(
     if chain_steps:
         chain["proof"] = chain_view(chain_steps)
     figures = dropout_figures.figures(out_dir, quick=quick, seed=seed)
-    return {"claims": claims, "order": list(DROPOUT_CLAIMS), "chain": chain, "figures": figures}
+    return {"claims": claims, "order": list(DROPOUT_CLAIMS), "chain": chain, "figures": figures,
+            "wrong_versions": wrong_versions(results, DROPOUT_CLAIMS)}

@@ -37,7 +37,7 @@ def monte_carlo_convergence(
     with plt.rc_context(_STYLE):
         fig, ax = plt.subplots()
         ax.fill_between(n, est - z * se, est + z * se, color="tab:blue", alpha=0.2,
-                        label=f"estimate $\\pm$ {z:g} standard errors")
+                        label=f"estimate $\\pm$ {z:.2f} standard errors")
         ax.plot(n, est, color="tab:blue", lw=1.2, label="Monte Carlo estimate")
         ax.axhline(exact, color="black", lw=1.0, ls="--", label="exact (closed form)")
         ax.set_xscale("log")
@@ -68,12 +68,14 @@ def sgd_convergence(
 
 def sgd_coordinates(
     steps: Sequence[float], iterates: np.ndarray, averaged: np.ndarray, closed_form: Sequence[float], path: Path,
-    *, max_coordinates: int = 4,
+    *, average_from: int = 0, max_coordinates: int = 4,
 ) -> Path:
-    """The first coordinates of the SGD iterates, the averaged iterate and the closed-form minimiser."""
+    """The first coordinates of the SGD iterates, the averaged iterate (from ``average_from`` on) and the
+    closed-form minimiser, against the step (linear axis)."""
     x = np.asarray(steps, dtype=float)
     it = np.asarray(iterates, dtype=float)
-    av = np.asarray(averaged, dtype=float)
+    av = np.asarray(averaged, dtype=float).copy()
+    av[x < average_from] = np.nan
     target = np.asarray(closed_form, dtype=float).ravel()
     with plt.rc_context(_STYLE):
         fig, ax = plt.subplots()
@@ -85,7 +87,6 @@ def sgd_coordinates(
         ax.plot([], [], color="gray", lw=0.6, alpha=0.45, label="SGD iterate $w_t$")
         ax.plot([], [], color="gray", lw=1.4, label=r"averaged iterate $\bar w_t$")
         ax.plot([], [], color="gray", lw=1.0, ls="--", label="closed-form minimiser")
-        ax.set_xscale("log")
         ax.set_xlabel("SGD step $t$")
         ax.set_ylabel("coordinate value")
         ax.legend(loc="best", fontsize=8)

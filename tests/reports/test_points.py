@@ -14,14 +14,31 @@ def _report(verdicts):
             "steps": steps}
 
 
-def test_all_valid_steps_earn_every_step_point():
-    tests = derivation_step_tests(_report(["valid"] * 4))
+def test_a_valid_chain_that_reaches_the_tikhonov_form_earns_every_step_point():
+    tests = derivation_step_tests(_report(["valid"] * 4), reached_at=3)
     assert sum(t.score for t in tests) == pytest.approx(DEFAULT_SCHEME.derivation_steps)
 
 
+def test_a_valid_chain_that_never_reaches_it_earns_a_share_per_step_only():
+    tests = derivation_step_tests(_report(["valid"]), reached_at=None)  # e.g. E[..] = E[..]
+    assert tests[0].score == pytest.approx(DEFAULT_SCHEME.derivation_steps / DEFAULT_SCHEME.reference_steps)
+    assert tests[0].max_score == DEFAULT_SCHEME.derivation_steps
+
+
 def test_credit_stops_at_the_first_bad_step():
-    tests = derivation_step_tests(_report(["valid", "valid", "invalid", "valid"]))
-    assert [t.score for t in tests] == [2.0, 2.0, 0.0, 0.0]
+    tests = derivation_step_tests(_report(["valid", "valid", "invalid", "valid"]), reached_at=None)
+    assert [t.score for t in tests] == pytest.approx([8 / 6, 8 / 6, 0.0, 0.0])
+
+
+def test_reaching_the_form_after_a_bad_step_does_not_count_as_complete():
+    tests = derivation_step_tests(_report(["valid", "valid", "invalid", "valid"]), reached_at=4)
+    assert tests[0].score == pytest.approx(8 / 6)
+
+
+def test_step_max_scores_always_sum_to_the_step_points():
+    for n in (1, 3, 9):
+        tests = derivation_step_tests(_report(["valid"] * n))
+        assert sum(t.max_score for t in tests) == pytest.approx(DEFAULT_SCHEME.derivation_steps)
 
 
 def test_a_valid_step_after_a_bad_one_says_why_it_earns_nothing():
