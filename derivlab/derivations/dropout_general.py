@@ -15,11 +15,9 @@ from derivlab.derivations.dropout_lemmas import gram_lemma, mean_lemma, moments_
 from derivlab.derivations.proof import Proof
 from derivlab.errors import VerificationFailure
 
-METHOD = (
-    "matrix chain, every step equal for all n, d by the index normal form "
-    "(entries, Σ distributivity, E[R_ij]=p, E[R_ij R_kl]=p²+p(1−p)δ_ikδ_jl, Kronecker contraction); "
-    "cross-checked at (n,d)=(3,2),(2,3)"
-)
+METHOD = "matrix chain, each step equal for every n, d (index normal form) and at (n,d) = (3,2), (2,3)"
+RULES = ("entries by definition, distributivity of Σ, linearity of E_R, E[R_ij] = p, "
+         "E[R_ij R_kl] = p² + p(1 − p)δ_ikδ_jl, Kronecker contraction, renaming of dummies")
 
 
 def general_identity_proof() -> Proof:
@@ -30,5 +28,5 @@ def general_identity_proof() -> Proof:
     except VerificationFailure as exc:
         return Proof("dropout.identity", METHOD, (), False, detail=str(exc), extras={"lemmas": lemmas})
     failed = [lemma.claim for lemma in lemmas if not lemma.holds]
-    detail = f"lemmas not verified: {', '.join(failed)}" if failed else "every step and lemma verified"
+    detail = f"lemmas not verified: {', '.join(failed)}" if failed else f"every step and lemma verified; rules: {RULES}"
     return Proof("dropout.identity", METHOD, steps, not failed, detail=detail, extras={"lemmas": lemmas})
