@@ -56,3 +56,8 @@ def test_cli_verifies_every_dropout_claim_quickly():
     kinds = {c["id"]: {n["kind"] for n in c["numeric"]} for c in report["claims"]}
     assert kinds["dropout.identity"] == {"exact-enumeration", "monte-carlo"}
     assert kinds["dropout.torch-inverted"] == {"torch-sgd"}
+
+
+def test_convergence_trace_ends_near_the_exact_value():
+    trace = conf.identity_convergence_trace(quick=True, seed=0)
+    assert abs(trace["estimates"][-1] - trace["exact"]) < 4.89 * trace["standard_errors"][-1]
