@@ -64,20 +64,21 @@ def counted_rows(task: str, batch: Batch) -> np.ndarray:
 
 
 def judge_outputs(task: str, batch: Batch, out: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(passed, error, margin) per sequence for outputs ``out`` (B, L, out_dim) of ``batch``."""
+    """(passed, error, margin) per sequence for outputs ``out`` (B, L, out_dim) of ``batch``; NaN fails."""
     rows = counted_rows(task, batch)
     diff = np.abs(out - batch.targets)
+    if not np.all(np.isfinite(out)):
+        diff = np.where(np.isnan(diff), np.inf, diff)
     with np.errstate(invalid="ignore"):
         if task == "unique":
-            signed = (out * batch.targets)[..., 0]
-            ok_rows = np.sign(out[..., 0]) == batch.targets[..., 0]
+            signed = np.nan_to_num((out * batch.targets)[..., 0], nan=-np.inf)
             margin = np.where(rows, signed, np.inf).min(axis=1)
+            passed = margin > 0  # sign(out) = target ∈ {±1}  ⇔  out · target > 0
         else:
-            slack = ATOL + RTOL * np.abs(batch.targets) - diff
-            ok_rows = np.all(slack >= 0, axis=-1)  # NaN compares False: fails
-            margin = np.where(rows, np.nan_to_num(slack.min(axis=-1), nan=-np.inf), np.inf).min(axis=1)
-    passed = np.all(ok_rows | ~rows, axis=1)
-    error = np.where(rows[..., None], np.nan_to_num(diff, nan=np.inf), 0.0).max(axis=(1, 2))
+            slack = (ATOL + RTOL * np.abs(batch.targets) - diff).min(axis=-1)
+            margin = np.where(rows, slack, np.inf).min(axis=1)
+            passed = margin >= 0
+    error = np.where(rows[..., None], diff, 0.0).max(axis=(1, 2))
     return passed, error, margin
 
 
