@@ -22,7 +22,7 @@ def test_eight_by_eight_holds_well_under_a_second():
     assert time.perf_counter() - start < 1.0
 
 
-@settings(max_examples=12)
+@settings(max_examples=12, derandomize=True)
 @given(st.integers(1, 4), st.integers(1, 4))
 def test_identity_holds_at_every_small_size(n, d):
     assert concrete_identity_proof(n, d).holds

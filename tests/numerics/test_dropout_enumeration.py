@@ -35,13 +35,13 @@ def test_every_mask_appears_once():
     assert masks.shape == (64, 2, 3) and len({m.tobytes() for m in masks}) == 64
 
 
-@settings(max_examples=40)
+@settings(max_examples=40, derandomize=True)
 @given(problems())
 def test_enumeration_equals_the_per_row_mean_plus_variance(problem):
     assert expected_squared_residual(*problem) == _by_hand(*problem)
 
 
-@settings(max_examples=30)
+@settings(max_examples=30, derandomize=True)
 @given(problems())
 def test_p_squared_in_the_variance_is_unequal_unless_p_is_one_half_or_the_term_vanishes(problem):
     X, y, w, p = problem
