@@ -21,7 +21,7 @@ from typing import Any
 
 from derivlab.checking import limits
 from derivlab.checking.expr import SCALAR, Expr, Identity, Named, Ones, Var, map_tree, shape_text
-from derivlab.checking.failures import IllTyped, StepFailure, Unparsed
+from derivlab.checking.failures import IllTyped, StepFailure
 from derivlab.errors import InputError
 
 DOMAINS = ("reals", "(0, 1)", "positive")
@@ -75,11 +75,9 @@ class Scope:
             raise IllTyped(f"the expectation is over '{key.key}', which is not a random variable of the context "
                            f"'{self.name}' (random: {', '.join(self.random) or 'none'})")
         if distribution is not None:
-            from derivlab.checking.expr import Var as _Var
-
             _, param = distribution
             spec = self.random[found.name]
-            if param != spec.parameter and not (isinstance(param, _Var) and param == spec.parameter):
+            if param != spec.parameter:
                 raise IllTyped(f"{found.name} ~ Bernoulli({spec.parameter_text}) in the context '{self.name}', "
                                f"not the distribution written here")
         return found.name

@@ -15,7 +15,7 @@ oversized files raise InputError (exit 2).
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -214,11 +214,26 @@ def _step_pairs(chains, scope: Scope):
 
     for chain in chains:
         exprs = chain.expressions
+        if len(exprs) == 1 and exprs[0].fragments and "=" in exprs[0].text and not _balanced(exprs[0].text):
+            yield exprs[0], Expression(()), exprs[0].start  # '=' hidden by an unclosed bracket: report it
+            continue
         first = 0
         if len(exprs) > 1 and exprs[0].fragments and chain_name(exprs[0].text, scope):
             first = 1
         for k in range(first + 1, len(exprs)):
             yield exprs[k - 1], exprs[k], chain.equals[k - 1]
+
+
+def _balanced(text: str) -> bool:
+    depth = 0
+    for i, ch in enumerate(text):
+        if ch in "{[(" :
+            depth += 1
+        elif ch in "}])":
+            depth -= 1
+        if depth < 0:
+            return False
+    return depth == 0
 
 
 def _apply_definition(scope: Scope, definition: Definition, where: SourceMap, notes: list[str]) -> Scope:

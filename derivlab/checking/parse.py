@@ -1,7 +1,7 @@
 """LaTeX math → typed expression, with the grammar in ``latex_math.lark``.
 
 Three passes, none of which evaluates student text:
-1. ``mark_delimiters``: norm bars (``\\|``, ``\\Vert``, ``||``, ``‖``, ``\\lVert``/``\\rVert``) become
+1. ``delimiters.mark_delimiters``: norm bars (``\\|``, ``\\Vert``, ``||``, ``‖``, ``\\lVert``/``\\rVert``) become
    ⟦ or ⟧ by position, sizing commands (``\\left``, ``\\big`` ...) are blanked, and nesting
    deeper than ``limits.MAX_NESTING`` is refused. The text keeps its length, so every
    error position is a position in the student's file.
@@ -24,95 +24,9 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 from lark.visitors import Transformer_NonRecursive
 
 from derivlab.checking import limits, shapes
-from derivlab.checking.expr import SCALAR, Const, Expr, Norm, depth
+from derivlab.checking.delimiters import COMMAND, mark_delimiters
+from derivlab.checking.expr import SCALAR, Const, Expr, depth
 from derivlab.checking.failures import IllTyped, StepFailure, Undecided, Unparsed
-
-# ---- pass 1: delimiters ----------------------------------------------------------------
-
-_SIZING = re.compile(r"\\(left|right|middle|bigl|bigr|Bigl|Bigr|biggl|biggr|Biggl|Biggr|bigg|Bigg|big|Big)(?![a-zA-Z])")
-_BAR = re.compile(r"\\\||\\lVert(?![a-zA-Z])|\\rVert(?![a-zA-Z])|\\Vert(?![a-zA-Z])|\|\||‖")
-_COMMAND = re.compile(r"\\([a-zA-Z]+)")
-_OPERAND_COMMANDS = {
-    "alpha", "beta", "gamma", "Gamma", "delta", "Delta", "epsilon", "varepsilon", "zeta", "eta", "theta",
-    "vartheta", "Theta", "iota", "kappa", "lambda", "Lambda", "mu", "nu", "xi", "Xi", "pi", "Pi", "rho",
-    "varrho", "sigma", "Sigma", "tau", "upsilon", "Upsilon", "phi", "varphi", "Phi", "chi", "psi", "Psi",
-    "omega", "Omega", "top", "intercal", "E",
-}
-_OPEN, _CLOSE = "⟦", "⟧"
-
-
-def mark_delimiters(text: str) -> str:
-    """Rewrite norm bars to ⟦/⟧ (same length), blank sizing commands, bound nesting."""
-    out = list(text)
-    depth_now, norm_depths = 0, []  # bracket depth; bracket depth at each open norm
-    operand_end = False  # does the text so far end with an operand (so a bar here may close)?
-    hint: str | None = None  # direction forced by \left / \right / \bigl / \bigr
-    i, n = 0, len(text)
-    while i < n:
-        ch = text[i]
-        if ch.isspace():
-            i += 1
-            continue
-        m = _SIZING.match(text, i)
-        if m:
-            name = m.group(1)
-            hint = "open" if name == "left" or name.endswith("l") else "close" if name == "right" or name.endswith("r") else None
-            out[m.start():m.end()] = " " * (m.end() - m.start())
-            i = m.end()
-            while i < n and text[i].isspace():
-                i += 1
-            if i < n and text[i] == ".":  # \left. and \right.
-                out[i] = " "
-                i += 1
-            continue
-        m = _BAR.match(text, i)
-        if m:
-            token = m.group(0)
-            if token == "\\lVert" or (hint == "open"):
-                opening = True
-            elif token == "\\rVert" or (hint == "close"):
-                opening = False
-            else:
-                opening = not (operand_end and norm_depths and norm_depths[-1] == depth_now)
-            if opening:
-                norm_depths.append(depth_now)
-                if depth_now + len(norm_depths) > limits.MAX_NESTING:
-                    raise Unparsed(f"nested deeper than {limits.MAX_NESTING} levels", i)
-            elif norm_depths:
-                norm_depths.pop()
-            out[m.start():m.end()] = (_OPEN if opening else _CLOSE) + " " * (m.end() - m.start() - 1)
-            operand_end, hint = not opening, None
-            i = m.end()
-            continue
-        hint = None
-        if ch == "\\":
-            m = _COMMAND.match(text, i)
-            if m:
-                operand_end = m.group(1) in _OPERAND_COMMANDS
-                i = m.end()
-                continue
-            nxt = text[i + 1] if i + 1 < n else ""
-            if nxt == "{":
-                depth_now += 1
-                operand_end = False
-            elif nxt == "}":
-                depth_now -= 1
-                operand_end = True
-            i += 2
-            continue
-        if ch in "([{":
-            depth_now += 1
-            if depth_now + len(norm_depths) > limits.MAX_NESTING:
-                raise Unparsed(f"nested deeper than {limits.MAX_NESTING} levels", i)
-            operand_end = False
-        elif ch in ")]}":
-            depth_now -= 1
-            operand_end = True
-        else:
-            operand_end = ch.isalnum() or ch in "'⟧ᵀ"
-        i += 1
-    return "".join(out)
-
 
 # ---- pass 2: the grammar -----------------------------------------------------------------
 
@@ -139,7 +53,7 @@ def _unexpected(err: UnexpectedInput, text: str) -> Unparsed:
     pos = getattr(err, "pos_in_stream", None)
     expected: set[str] = set()
     if isinstance(err, UnexpectedCharacters):
-        m = _COMMAND.match(text, pos)
+        m = COMMAND.match(text, pos)
         if m:
             what = f"command {m.group(0)} (not part of the notation derivlab reads"
             what += "; sums and entries are not supported)" if m.group(1) in ("sum", "prod", "int") else ")"

@@ -94,3 +94,8 @@ def test_cli_with_a_user_context_file_and_a_bad_context():
     assert ok.returncode == 0, ok.stderr
     bad = _cli(str(CORPUS / "spec_example.tex"), "--context", "no-such-context")
     assert bad.returncode == 2 and "unknown context" in bad.stderr
+
+
+def test_an_equals_sign_hidden_by_an_unclosed_bracket_is_reported():
+    report = check_derivation_text(r"\[ {{ p = p \]")
+    assert report.verdict == "unparsed" and "column" in report.steps[0].message
