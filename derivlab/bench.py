@@ -124,7 +124,7 @@ def _dropout_benchmarks() -> list[Benchmark]:
 
     return [
         Benchmark("dropout-symbolic-8x8", exact_8x8, baseline_8x8, "sympy.stats.E", repeats=5, baseline_repeats=1,
-                  describe=lambda proof: f"n=d=8, 64 Bernoulli entries, {proof.detail}, both compared in Z[R,x,y,w,p]",
+                  describe=lambda proof: f"n=d=8: {proof.detail}; both compared in Z[R,x,y,w,p]",
                   goal=">= 50x"),
         Benchmark("dropout-general-proof", lambda _: general_identity_proof(), repeats=3,
                   describe=lambda proof: f"{len(proof.steps)} steps + {len(proof.extras['lemmas'])} lemmas, "
