@@ -1,9 +1,11 @@
 """Independent brute-force oracles for the dropout claims: exact expectations over EVERY
-keep mask R in {0,1}^{n x d}, each weighted by P(R) = p^{#kept} (1 - p)^{#dropped}.
+keep mask, each weighted by its probability p^{#kept} (1 - p)^{#dropped}.
 
-These are deliberately naive (2^{n·d} masks) so they share no code with the proofs or
-the owners' numerics: the fuzz properties compare the claims' formulas against them.
-Exact with ``Fraction`` entries; a vectorised float64 twin for larger sizes.
+Deliberately naive, sharing no code with the proofs or the owners' numerics: the fuzz
+properties compare the claims' formulas against them. The squared residual is a sum over
+rows and row i depends only on row i of R, so by linearity E = Σ_i E[(y_i - (R_i ⊙ X_i)·w)²]
+with every one of the 2^d masks of a row enumerated (n·2^d terms instead of 2^{n·d});
+``all_masks`` enumerates whole masks for the float twin. Exact with ``Fraction`` entries.
 """
 
 from __future__ import annotations
@@ -26,22 +28,40 @@ def mask_probability(R: np.ndarray, p: Any) -> Any:
     return p**kept * (1 - p) ** (R.size - kept)
 
 
+def _row_masks(d: int, p: Any) -> list[tuple[tuple[int, ...], Any]]:
+    """Every keep mask of one row with its probability."""
+    out = []
+    for bits in itertools.product((0, 1), repeat=d):
+        kept = sum(bits)
+        out.append((bits, p**kept * (1 - p) ** (d - kept)))
+    return out
+
+
 def expected_squared_residual(X: np.ndarray, y: np.ndarray, w: np.ndarray, p: Any, scale: Any = 1) -> Any:
-    """E_R ||y - scale · (R ⊙ X) w||² by enumeration (exact for Fraction entries)."""
+    """E_R ||y - scale · (R ⊙ X) w||² by enumeration of every row mask (exact for Fraction entries)."""
+    n, d = X.shape
+    masks = _row_masks(d, p)
     total = Fraction(0)
-    for R in all_masks(*X.shape):
-        r = y - scale * ((R * X) @ w)
-        total += mask_probability(R, p) * np.dot(r, r)
+    for i in range(n):
+        for bits, prob in masks:
+            r = y[i] - scale * sum(X[i, j] * w[j] for j in range(d) if bits[j])
+            total += prob * r * r
     return total
 
 
 def expected_gradient(X: np.ndarray, y: np.ndarray, w: np.ndarray, p: Any, scale: Any = 1) -> np.ndarray:
-    """E_R ∇_w ||y - scale · (R ⊙ X) w||² = E_R[-2 scale (R ⊙ X)ᵀ (y - scale (R ⊙ X) w)], by enumeration."""
-    total = np.array([Fraction(0)] * X.shape[1], dtype=object)
-    for R in all_masks(*X.shape):
-        P = scale * (R * X)
-        total = total + mask_probability(R, p) * (-2 * (P.T @ (y - P @ w)))
-    return total
+    """E_R ∇_w ||y - scale · (R ⊙ X) w||² = E_R[-2 scale (R ⊙ X)ᵀ (y - scale (R ⊙ X) w)], every row mask
+    enumerated."""
+    n, d = X.shape
+    masks = _row_masks(d, p)
+    total = [Fraction(0)] * d
+    for i in range(n):
+        for bits, prob in masks:
+            r = y[i] - scale * sum(X[i, j] * w[j] for j in range(d) if bits[j])
+            for j in range(d):
+                if bits[j]:
+                    total[j] += prob * (-2 * scale * X[i, j] * r)
+    return np.array(total, dtype=object)
 
 
 def expected_squared_residual_float(X: np.ndarray, y: np.ndarray, w: np.ndarray, p: float,

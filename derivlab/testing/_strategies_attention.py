@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache, partial
 from typing import Any
 
 import numpy as np
@@ -32,6 +33,7 @@ def token_sequences(task: str | Task) -> st.SearchStrategy[tuple[int, ...]]:
     """
     t = _task(task)
     return st.lists(st.integers(0, 2), min_size=1, max_size=t.max_len).map(tuple)
+
 
 
 def _givens(k: int, angles: list[float], reflect: bool) -> np.ndarray:
@@ -87,11 +89,14 @@ class AttentionInput:
         return out
 
 
+def _reshape(rows: int, cols: int, xs: list) -> np.ndarray:
+    return np.array(xs, dtype=float).reshape(rows, cols)
+
+
+@lru_cache(maxsize=None)
 def _float_matrix(rows: int, cols: int, bound: float) -> st.SearchStrategy[np.ndarray]:
     entry = st.floats(min_value=-bound, max_value=bound, allow_nan=False)
-    return st.lists(entry, min_size=rows * cols, max_size=rows * cols).map(
-        lambda xs: np.array(xs, dtype=float).reshape(rows, cols)
-    )
+    return st.lists(entry, min_size=rows * cols, max_size=rows * cols).map(partial(_reshape, rows, cols))
 
 
 def attention_inputs(*, max_token_dim: int = 5, max_qk_dim: int = 4, max_v_dim: int = 4,
@@ -106,14 +111,17 @@ def attention_inputs(*, max_token_dim: int = 5, max_qk_dim: int = 4, max_v_dim: 
         >>> attention(case.seq, case.Km, case.Qm, case.Vm, case.pos).shape[0] == case.seq.shape[0]
         True
     """
+    dims = {"token": st.integers(1, max_token_dim), "pos": st.integers(1, max_pos_dim), "qk": st.integers(1, max_qk_dim),
+            "v": st.integers(1, max_v_dim), "len": st.integers(1, max_len)}
+
     @st.composite
     def build(draw: Any) -> AttentionInput:
-        token_dim = draw(st.integers(1, max_token_dim))
+        token_dim = draw(dims["token"])
         with_pos = draw(st.booleans()) if positions is None else positions
-        pos_dim = draw(st.integers(1, max_pos_dim)) if with_pos else 0
-        qk_dim = draw(st.integers(1, max_qk_dim))
-        v_dim = draw(st.integers(1, max_v_dim))
-        length = draw(st.integers(1, max_len))
+        pos_dim = draw(dims["pos"]) if with_pos else 0
+        qk_dim = draw(dims["qk"])
+        v_dim = draw(dims["v"])
+        length = draw(dims["len"])
         in_dim = token_dim + pos_dim
         return AttentionInput(
             seq=draw(_float_matrix(length, token_dim, bound)),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache, partial
 from typing import Any
 
 import numpy as np
@@ -39,7 +40,7 @@ def keep_probabilities(
         raise ValueError("keep_probabilities needs min_value < max_value")
     inside = lambda p: lo < p < hi  # noqa: E731
     if exact:
-        body = st.fractions(min_value=lo, max_value=hi, max_denominator=max_denominator)
+        body = _open_unit_fractions(max_denominator)
         edges = [e for e in _EDGE_FRACTIONS if inside(e)]
     else:
         body = st.floats(min_value=lo, max_value=hi, exclude_min=True, exclude_max=True)
@@ -48,6 +49,23 @@ def keep_probabilities(
     return st.one_of(st.sampled_from(edges), body) if edges else body
 
 
+@lru_cache(maxsize=None)
+def _unit_fraction(numerator: int, denominator: int) -> Fraction:
+    return Fraction(numerator % (denominator - 1) + 1, denominator)
+
+
+@lru_cache(maxsize=None)
+def _open_unit_fractions(max_denominator: int) -> st.SearchStrategy[Fraction]:
+    """a/b with 2 ≤ b ≤ max_denominator and 1 ≤ a ≤ b - 1 (independent draws, no flatmap: fast)."""
+    return st.builds(_unit_fraction, st.integers(1, max_denominator), st.integers(2, max_denominator))
+
+
+def _bounded_fraction(bound: int, numerator: int, denominator: int) -> Fraction:
+    limit = bound * denominator
+    return Fraction((numerator + limit) % (2 * limit + 1) - limit, denominator)
+
+
+@lru_cache(maxsize=None)
 def sizes(min_value: int = 1, max_value: int = 4) -> st.SearchStrategy[int]:
     """A matrix dimension n or d in [min_value, max_value]; 1 is included and is where it shrinks.
 
@@ -66,14 +84,36 @@ def scalars(kind: str = "rational", *, bound: int = 10, max_denominator: int = 1
         >>> isinstance(scalars("rational").example(), Fraction)
         True
     """
+    return _scalar_strategy(kind, bound, max_denominator, tuple(exponents))
+
+
+def _scaled(m: float, e: int) -> float:
+    return m * 10.0**e
+
+
+@lru_cache(maxsize=None)
+def _scalar_strategy(kind: str, bound: int, max_denominator: int, exponents: tuple[int, int]) -> st.SearchStrategy[Any]:
     if kind == "integer":
         return st.integers(-bound, bound).map(Fraction)
-    if kind == "rational":
-        return st.fractions(min_value=-bound, max_value=bound, max_denominator=max_denominator)
+    if kind == "rational":  # n/d with |n/d| ≤ bound, d ≤ max_denominator; shrinks to 0
+        return st.builds(partial(_bounded_fraction, bound), st.integers(-bound * max_denominator, bound * max_denominator),
+                         st.integers(1, max_denominator))
     if kind == "float":
         mantissa = st.floats(min_value=-1.0, max_value=1.0, allow_nan=False)
-        return st.builds(lambda m, e: m * 10.0**e, mantissa, st.integers(*exponents))
+        return st.builds(_scaled, mantissa, st.integers(*exponents))
     raise ValueError(f"unknown kind {kind!r} (one of {', '.join(KINDS)})")
+
+
+def _reshape(rows: int, cols: int, dtype: Any, xs: list) -> np.ndarray:
+    return np.array(xs, dtype=dtype).reshape(rows, cols)
+
+
+@lru_cache(maxsize=None)
+def _matrix_strategy(rows: int, cols: int, kind: str, options: tuple) -> st.SearchStrategy[np.ndarray]:
+    # built once per shape: composite strategies draw from these many times
+    entry = scalars(kind, **dict(options))
+    dtype = float if kind == "float" else object
+    return st.lists(entry, min_size=rows * cols, max_size=rows * cols).map(partial(_reshape, rows, cols, dtype))
 
 
 def matrices(rows: int, cols: int, kind: str = "rational", **scalar_options: Any) -> st.SearchStrategy[np.ndarray]:
@@ -82,15 +122,27 @@ def matrices(rows: int, cols: int, kind: str = "rational", **scalar_options: Any
         >>> matrices(2, 3).example().shape
         (2, 3)
     """
-    entry = scalars(kind, **scalar_options)
-    dtype = float if kind == "float" else object
-    return st.lists(entry, min_size=rows * cols, max_size=rows * cols).map(
-        lambda xs: np.array(xs, dtype=dtype).reshape(rows, cols)
-    )
+    return _matrix_strategy(rows, cols, kind, tuple(sorted(scalar_options.items())))
+
+
+def _column(m: np.ndarray) -> np.ndarray:
+    return m[:, 0]
+
+
+@lru_cache(maxsize=None)
+def _vector_strategy(length: int, kind: str, options: tuple) -> st.SearchStrategy[np.ndarray]:
+    return matrices(length, 1, kind, **dict(options)).map(_column)
 
 
 def _vectors(length: int, kind: str, **scalar_options: Any) -> st.SearchStrategy[np.ndarray]:
-    return matrices(length, 1, kind, **scalar_options).map(lambda m: m[:, 0])
+    return _vector_strategy(length, kind, tuple(sorted(scalar_options.items())))
+
+
+def _fill_zero_columns(X: np.ndarray, kind: str) -> np.ndarray:
+    for j in range(X.shape[1]):
+        if all(x == 0 for x in X[:, j]):
+            X[0, j] = Fraction(1) if kind != "float" else 1.0
+    return X
 
 
 def design_matrices(n: int | None = None, d: int | None = None, kind: str = "rational", *,
@@ -98,22 +150,20 @@ def design_matrices(n: int | None = None, d: int | None = None, kind: str = "rat
                     ) -> st.SearchStrategy[np.ndarray]:
     """A design matrix X (n x d); sizes drawn from ``sizes(1, max_size)`` when not given.
 
-    ``nonzero_columns=True`` keeps only X without a zero column (then diag(XᵀX) > 0 and the
+    ``nonzero_columns=True`` puts a 1 at the top of any zero column (then diag(XᵀX) > 0 and the
     dropout minimiser is unique).
 
         >>> design_matrices(3, 2, kind="float").example().shape
         (3, 2)
     """
+    size = sizes(1, max_size)
+
     @st.composite
     def build(draw: Any) -> np.ndarray:
-        rows = n if n is not None else draw(sizes(1, max_size))
-        cols = d if d is not None else draw(sizes(1, max_size))
+        rows = n if n is not None else draw(size)
+        cols = d if d is not None else draw(size)
         X = draw(matrices(rows, cols, kind, **scalar_options))
-        if nonzero_columns:
-            for j in range(cols):
-                if all(x == 0 for x in X[:, j]):
-                    X[0, j] = Fraction(1) if kind != "float" else 1.0
-        return X
+        return _fill_zero_columns(X, kind) if nonzero_columns else X
 
     return build()
 
@@ -142,9 +192,7 @@ def bernoulli_masks(n: int, d: int) -> st.SearchStrategy[np.ndarray]:
         >>> set(bernoulli_masks(2, 2).example().ravel()) <= {0, 1}
         True
     """
-    return st.lists(st.integers(0, 1), min_size=n * d, max_size=n * d).map(
-        lambda xs: np.array(xs, dtype=int).reshape(n, d)
-    )
+    return st.lists(st.integers(0, 1), min_size=n * d, max_size=n * d).map(partial(_reshape, n, d, int))
 
 
 @dataclass(frozen=True)
@@ -195,7 +243,9 @@ def regression_problems(kind: str = "rational", *, max_n: int = 3, max_d: int = 
         n = draw(sizes(1, max_n))
         d_max = max_d if max_entries is None else max(1, min(max_d, max_entries // n))
         d = draw(sizes(1, d_max))
-        X = draw(design_matrices(n, d, kind, nonzero_columns=nonzero_columns, **scalar_options))
+        X = draw(matrices(n, d, kind, **scalar_options))
+        if nonzero_columns:
+            X = _fill_zero_columns(X, kind)
         y = draw(targets(n, kind, **scalar_options))
         w = draw(weights(d, kind, **scalar_options))
         return RegressionProblem(X, y, w, draw(p_strategy), kind)

@@ -160,9 +160,9 @@ def describe(example: Any) -> Any:
     return str(example)
 
 
-def run_property(prop: Property, examples: int, seed: int) -> PropertyResult:
-    """Search for a falsifying input of ``prop``; return it shrunk, or "passed"."""
-    from hypothesis import HealthCheck, find, settings
+def run_property(prop: Property, examples: int, seed: int, *, shrink: bool = True) -> PropertyResult:
+    """Search for a falsifying input of ``prop``; return it shrunk (unless ``shrink=False``), or "passed"."""
+    from hypothesis import HealthCheck, Phase, find, settings
     from hypothesis.errors import NoSuchExample
 
     budget = max(1, round(examples * prop.weight))
@@ -177,7 +177,8 @@ def run_property(prop: Property, examples: int, seed: int) -> PropertyResult:
     try:
         found = find(prop.strategy(), falsified,
                      settings=settings(max_examples=budget, database=None, deadline=None,
-                                       suppress_health_check=list(HealthCheck)),
+                                       suppress_health_check=list(HealthCheck),
+                                       phases=list(Phase) if shrink else [p for p in Phase if p != Phase.shrink]),
                      random=Random(hseed))
     except NoSuchExample:
         return PropertyResult(prop.name, prop.claim, prop.statement, calls[0], "passed", None, "",

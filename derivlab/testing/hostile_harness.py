@@ -97,7 +97,9 @@ class Workspace:
         return seen
 
     def executed(self) -> list[str]:
-        return sorted(str(p) for p in self.sentinel.parent.glob(self.sentinel.name + "*"))
+        """Files named like the sentinel anywhere under the root (a relative ``touch PWNED`` lands in
+        whatever directory the payload ran in)."""
+        return sorted(str(p) for p in self.root.rglob(self.sentinel.name + "*") if p.parent != self.inputs)
 
 
 def run_cli(args: Sequence[str], ws: Workspace, backstop: float = BACKSTOP_SECONDS
@@ -195,8 +197,9 @@ def write_submissions(items: Iterable[HostileInput], ws: Workspace) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     for item in items:
         item.write(folder / item.name, ws.sentinel)
-    (folder / f"$(touch {ws.sentinel})").mkdir()
-    ((folder / f"$(touch {ws.sentinel})") / "derivation.tex").write_text("\\[ p = p \\]\n")
+    for name in (f"$(touch {ws.sentinel.name})", f"x; touch {ws.sentinel.name}; #", f"`touch {ws.sentinel.name}`"):
+        (folder / name).mkdir()
+        (folder / name / "derivation.tex").write_text("\\[ p = p \\]\n")
     (folder / "symlink-to-etc").symlink_to("/etc")
     (folder / "plain-file").write_text("not a folder\n")
     (folder / "empty").mkdir()
