@@ -199,7 +199,7 @@ def _claim_row(claim: dict) -> dict:
     else:
         verdict = "it holds in some seeds only"
     text = str(claim.get("text", claim.get("id", "")))
-    answer = f"\"{text}\": {verdict} ({held} of {of})."
+    answer = f"“{text}”: {verdict} ({held} of {of})."
     return {"text": text, "holds_in": held, "of": of, "metric": str(claim.get("metric", "")),
             "values_text": values_text, "answer": answer}
 
