@@ -64,6 +64,8 @@ def _unexpected(err: UnexpectedInput, text: str) -> Unparsed:
         tok = err.token
         pos = tok.start_pos if tok.start_pos is not None else len(text)
         what = "end of the expression" if tok.type == "$END" else f"'{tok.value}'"
+        if tok.value == "_":
+            what += " (a subscript here would be an entry like (M)_{ij}; entries are not supported)"
         expected = set(err.expected or ())
     elif isinstance(err, UnexpectedEOF):
         pos, what = len(text), "end of the expression"

@@ -100,8 +100,8 @@ def describe_point(lhs: Expr, rhs: Expr, scope: Any, point: Point, deadline: lim
         ev = cmp.evaluator
     out: dict[str, Any] = {
         "sizes": dict(point.sizes),
-        "values": {name: _layout([[str(v) for v in row] for row in rows], scope.variables[name].shape)
-                   for name, rows in point.values.items()},
+        "values": {name: _layout([[str(v) for v in row] for row in point.values[name]], scope.variables[name].shape)
+                   for name in scope.variables if name in point.values},
     }
     if masks is not None:
         out["masks"] = {rv: _layout(rows, scope.variables[rv].shape) for rv, rows in masks.items()}

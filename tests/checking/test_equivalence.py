@@ -69,3 +69,13 @@ def test_the_same_seed_gives_the_same_counterexample():
     a = judge("p X^T y", "p^2 X^T y", seed=3).counterexample
     b = judge("p X^T y", "p^2 X^T y", seed=3).counterexample
     assert a == b
+
+
+def test_sympy_confirmation_accepts_a_true_step_and_rejects_a_false_one():
+    from derivlab.checking.symbolic import confirm
+
+    lhs = parse_expression(r"\mathbb{E}_R \|y - (R\odot X)w\|^2", SCOPE)
+    good = parse_expression(r"\|y - pXw\|^2 + p(1-p)\|\Gamma w\|^2", SCOPE)
+    bad = parse_expression(r"\|y - pXw\|^2 + p(1-p)\|X w\|^2", SCOPE)
+    assert confirm(lhs, good, SCOPE, {"n": 2, "d": 2})
+    assert not confirm(lhs, bad, SCOPE, {"n": 2, "d": 2})
