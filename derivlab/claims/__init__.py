@@ -154,8 +154,10 @@ class VerifyReport:
 
 
 def _headline(details: dict) -> str:
+    from rich.markup import escape
+
     h = details.get("headline")
-    return f"[{h}]" if h else ""
+    return escape(f"[{h}]") if h else ""
 
 
 def _jsonable(value: Any) -> Any:
