@@ -87,6 +87,9 @@ def _child(conn: Any, fn: Callable[..., Any], args: tuple, kwargs: dict, memory_
 
     try:
         limit = _address_space_bytes() + memory_mb * 2**20
+        _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
         message: tuple[str, Any] = ("ok", fn(*args, **kwargs))
     except MemoryError:
