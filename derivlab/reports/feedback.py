@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from derivlab.errors import VerificationFailure
-from derivlab.reports.points import TASK_QUESTION, TASKS, counterexample_text
+from derivlab.reports.points import TASK_QUESTION, TASKS, counterexample_text, worst_text
 from derivlab.reports.submission import SubmissionOutcome
 from derivlab.reports.templating import render
 from derivlab.reports.tex import compile_pdf, tex_engine
@@ -21,19 +21,26 @@ from derivlab.reports.tex import compile_pdf, tex_engine
 _STEP_DEFAULTS: dict[str, Any] = {
     "index": "?", "line": "?", "lhs_latex": "", "rhs_latex": "", "verdict": "unknown",
     "method": "", "message": "", "counterexample": None, "hint": None,
+    "points": None, "max_points": None, "credit_note": "",
 }
 
 
 def feedback_tex(outcome: SubmissionOutcome) -> str:
     """The feedback document for ``outcome`` as LaTeX source."""
     derivation = None
+    derivation_tests = [t for t in outcome.tests if "derivation" in t.tags]
+    step_tests = [t for t in derivation_tests if "endpoint" not in t.tags]
     if outcome.derivation is not None:
+        steps = [{**_STEP_DEFAULTS, **s} for s in outcome.derivation.get("steps") or []]
+        for step, test in zip(steps, step_tests if len(step_tests) == len(steps) else []):
+            step["points"], step["max_points"] = test.score, test.max_score
+            last_line = test.output.splitlines()[-1] if test.output else ""
+            step["credit_note"] = last_line if last_line.startswith(("No credit", "Partial credit")) else ""
         derivation = {
             "verdict": outcome.derivation.get("verdict", "unknown"),
             "first_bad_step": outcome.derivation.get("first_bad_step"),
-            "steps": [{**_STEP_DEFAULTS, **s} for s in outcome.derivation.get("steps") or []],
+            "steps": steps,
         }
-    derivation_tests = [t for t in outcome.tests if "derivation" in t.tags]
     reason = derivation_tests[0].output if derivation_tests else "no derivation.tex was submitted"
     weights = []
     for task in TASKS:
@@ -48,8 +55,7 @@ def feedback_tex(outcome: SubmissionOutcome) -> str:
                               "failures": report.get("failures", "?"), "message": report.get("message", ""),
                               "worst": report.get("worst")}
             item["verdict"] = report.get("verdict", "unknown")
-            worst = report.get("worst") or {}
-            item["worst_text"] = ", ".join(f"{k} = {v}" for k, v in worst.items())
+            item["worst_text"] = worst_text(report.get("worst") or {})
         weights.append(item)
     return render(
         "feedback.tex.j2",
