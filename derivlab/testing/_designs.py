@@ -71,13 +71,16 @@ def design_strategy(task: str, *, scale: st.SearchStrategy[float] | None, rotate
 
 
 def passes(design: Any) -> tuple[bool, dict]:
-    """The notebook criterion on EVERY input of the task (``transformers.criterion``)."""
-    from derivlab.transformers.criterion import evaluate_on_all_inputs
+    """The verdict of the grading checker (``checking.weights.check_weights``: shapes, then the notebook
+    criterion on EVERY input of the task) on the design's Km, Qm, Vm, pos."""
+    from derivlab.checking.weights import check_weights
+    from derivlab.checking.weights_io import check_shapes
+    from derivlab.transformers.tasks import get_task
 
-    result = evaluate_on_all_inputs(design.task, design.Km, design.Qm, design.Vm, design.pos)
-    worst = result.worst_index()
-    return result.all_pass, {"failures": result.failures, "worst_sequence": result.batch.names[worst],
-                             "worst_margin": float(result.margin[worst])}
+    report = check_weights(check_shapes(design.weights(), get_task(design.task)), design.task)
+    worst = report.worst or {}
+    return report.verdict == "pass", {"failures": report.failures, "worst_sequence": worst.get("sequence"),
+                                      "message": report.message}
 
 
 def _above_passes(design: Any) -> str | None:

@@ -1,5 +1,7 @@
-"""Properties of the dropout claims, each checked against the brute-force oracle
-(every keep mask enumerated) on Hypothesis-drawn X, y, w, p. p is the KEEP probability.
+"""Properties of the dropout claims: the owner's closed forms (``derivations.dropout_closed_forms``,
+``dropout_variants``) and enumeration (``numerics.dropout_enumeration``) checked against this
+package's own brute-force oracle (every keep mask enumerated) on Hypothesis-drawn X, y, w, p.
+p is the KEEP probability.
 
 Exact properties use ``Fraction`` entries at n·d ≤ 6 (64 masks) and must hold with ``==``.
 The float property allows the rounding error of the enumeration, bounded by conditioning:
@@ -16,20 +18,26 @@ from typing import Any
 
 import numpy as np
 
+from derivlab.derivations import dropout_closed_forms as closed
+from derivlab.derivations.dropout_variants import CORRECT_IDENTITY, CORRECT_MINIMIZER, CORRECT_RESCALED_RIDGE
+from derivlab.numerics import dropout_enumeration
 from derivlab.testing import _dropout_oracle as oracle
 from derivlab.testing._strategies_dropout import RegressionProblem, regression_problems
-from derivlab.testing.mutants_dropout import IDENTITY, MINIMIZER, RESCALED_RIDGE
 
 EXACT_ENTRIES = 6  # n·d ≤ 6: 64 masks
 FLOAT_ENTRIES = 10  # n·d ≤ 10: 1024 masks, vectorised
 
-_identity = IDENTITY[0].formula
-_rescaled_ridge = RESCALED_RIDGE[0].formula
-_minimizer_system = MINIMIZER[0].formula
+_identity = CORRECT_IDENTITY.value  # (X, y, w~, p) -> ||y - pXw~||² + p(1-p)||Γw~||²
+_rescaled_ridge = CORRECT_RESCALED_RIDGE.value  # (X, y, w~, p) -> ||y - X w_new||² + ||Γ_new w_new||², w_new = p w~
+_minimizer = CORRECT_MINIMIZER.solve  # (X, y, p) -> w~*
 
 
 def exact_problems() -> Any:
     return regression_problems("rational", max_n=3, max_d=3, max_entries=EXACT_ENTRIES)
+
+
+def nonzero_column_problems() -> Any:
+    return regression_problems("rational", max_n=3, max_d=3, max_entries=EXACT_ENTRIES, nonzero_columns=True)
 
 
 def float_problems() -> Any:
@@ -57,27 +65,13 @@ def identity_float(problem: RegressionProblem, formula: Any = _identity) -> str 
 
 
 def rescaled_ridge_exact(problem: RegressionProblem, formula: Any = _rescaled_ridge) -> str | None:
-    """E_R ||y - (R⊙X) w_new/p||² == ||y - X w_new||² + ||√λ Γ w_new||², λ = (1-p)/p, exactly."""
-    X, y, w, p = problem.X, problem.y, problem.w, problem.keep_probability
-    lhs = oracle.expected_squared_residual(X, y, w, p, scale=1 / Fraction(p))
-    rhs = formula(X, y, w, p)
+    """E_R ||y - (R⊙X) w_new/p||² == ||y - X w_new||² + ||√λ Γ w_new||², λ = (1-p)/p, exactly
+    (w_new drawn; the claim's formula is evaluated at w~ = w_new/p)."""
+    X, y, w_new, p = problem.X, problem.y, problem.w, Fraction(problem.keep_probability)
+    w_tilde = w_new / p
+    lhs = oracle.expected_squared_residual(X, y, w_tilde, p)
+    rhs = formula(X, y, w_tilde, p)
     return None if lhs == rhs else f"enumeration {lhs} != ridge objective {rhs}"
-
-
-def _solve(A: np.ndarray, b: np.ndarray) -> np.ndarray | None:
-    """Exact Gauss-Jordan in Fractions; None when A is singular."""
-    k = len(b)
-    M = [[Fraction(A[i][j]) for j in range(k)] + [Fraction(b[i])] for i in range(k)]
-    for col in range(k):
-        pivot = next((r for r in range(col, k) if M[r][col] != 0), None)
-        if pivot is None:
-            return None
-        M[col], M[pivot] = M[pivot], M[col]
-        for r in range(k):
-            if r != col and M[r][col] != 0:
-                f = M[r][col] / M[col][col]
-                M[r] = [a - f * c for a, c in zip(M[r], M[col])]
-    return np.array([M[i][k] / M[i][i] for i in range(k)], dtype=object)
 
 
 def _ldl_pivots(H: np.ndarray) -> list[Fraction]:
@@ -94,16 +88,16 @@ def _ldl_pivots(H: np.ndarray) -> list[Fraction]:
     return pivots
 
 
-def minimizer_exact(problem: RegressionProblem, system: Any = _minimizer_system) -> str | None:
-    """At w~* = (p²XᵀX + p(1-p)diag(XᵀX))⁻¹ pXᵀy the enumerated expected gradient is exactly 0,
-    and the enumerated Hessian E[2(R⊙X)ᵀ(R⊙X)] is positive definite (X without zero columns)."""
-    X, y, p = problem.X, problem.y, problem.keep_probability
+def minimizer_exact(problem: RegressionProblem, solve: Any = _minimizer) -> str | None:
+    """At w~* = (pXᵀX + (1-p)diag(XᵀX))⁻¹Xᵀy the enumerated expected gradient is exactly 0, and the
+    enumerated Hessian E[2(R⊙X)ᵀ(R⊙X)] is positive definite (X without zero columns)."""
+    X, y, p = problem.X, problem.y, Fraction(problem.keep_probability)
     if any(all(v == 0 for v in X[:, j]) for j in range(X.shape[1])):
         return None  # outside the claim: a zero column makes the minimiser non-unique
-    A, b = system(X, y, p)
-    w = _solve(A, b)
-    if w is None:
-        return "the closed form's matrix is singular although X has no zero column"
+    try:
+        w = solve(X, y, p)
+    except (ArithmeticError, np.linalg.LinAlgError, ValueError) as exc:
+        return f"the closed form could not be solved although X has no zero column: {exc}"
     grad = oracle.expected_gradient(X, y, w, p)
     if any(g != 0 for g in grad):
         return f"expected gradient at the closed form is {[str(g) for g in grad]}, not 0"
@@ -125,6 +119,31 @@ def torch_inverted_exact(problem: RegressionProblem, rule: Any = None) -> str | 
     lam = (1 - p) / p
     rhs = 2 * (X.T @ X) @ w + 2 * lam * oracle.column_norms_squared(X) * w - 2 * (X.T @ y)
     return None if all(a == b for a, b in zip(lhs, rhs)) else f"expected gradient {list(map(str, lhs))} != ridge {list(map(str, rhs))}"
+
+
+def ridge_solution_is_stationary(problem: RegressionProblem) -> str | None:
+    """The rescaled ridge solution (XᵀX + λ diag(XᵀX))⁻¹Xᵀy, what SGD with torch.nn.Dropout(1 - p) is
+    claimed to reach, zeroes the exact expected gradient of the inverted-dropout objective
+    E_R ||y - (R⊙X)w/p||² (X without zero columns)."""
+    X, y, p = problem.X, problem.y, Fraction(problem.keep_probability)
+    if any(all(v == 0 for v in X[:, j]) for j in range(X.shape[1])):
+        return None
+    w = closed.rescaled_ridge_solution(X, y, p)
+    grad = oracle.expected_gradient(X, y, w, p, scale=1 / p)
+    return None if all(g == 0 for g in grad) else f"expected gradient at the ridge solution is {list(map(str, grad))}"
+
+
+def enumerations_agree(problem: RegressionProblem) -> str | None:
+    """The owner's exact enumeration (numerics.dropout_enumeration) equals this package's oracle for the
+    expected squared residual and the expected gradient."""
+    X, y, w, p = problem.X, problem.y, problem.w, problem.keep_probability
+    mine, theirs = oracle.expected_squared_residual(X, y, w, p), dropout_enumeration.expected_squared_residual(X, y, w, p)
+    if mine != theirs:
+        return f"expected squared residual: oracle {mine}, dropout_enumeration {theirs}"
+    g_mine, g_theirs = oracle.expected_gradient(X, y, w, p), dropout_enumeration.expected_gradient(X, y, w, p)
+    if any(a != b for a, b in zip(g_mine, g_theirs)):
+        return f"expected gradient: oracle {list(map(str, g_mine))}, dropout_enumeration {list(map(str, g_theirs))}"
+    return None
 
 
 def torch_dropout_is_inverted(case: tuple[RegressionProblem, int]) -> str | None:
@@ -158,10 +177,13 @@ def dropout_properties() -> list[tuple[str, str, str, Any, Any, float]]:
         ("dropout.rescaled-ridge/exact-enumeration", "dropout.rescaled-ridge", rescaled_ridge_exact.__doc__,
          exact_problems, rescaled_ridge_exact, 1.0),
         ("dropout.minimizer/stationary-and-convex", "dropout.minimizer", minimizer_exact.__doc__,
-         lambda: regression_problems("rational", max_n=3, max_d=3, max_entries=EXACT_ENTRIES, nonzero_columns=True),
-         minimizer_exact, 1.0),
+         nonzero_column_problems, minimizer_exact, 1.0),
+        ("dropout.identity/enumerations-agree", "dropout.identity", enumerations_agree.__doc__,
+         exact_problems, enumerations_agree, 1.0),
         ("dropout.torch-inverted/exact-expected-gradient", "dropout.torch-inverted", torch_inverted_exact.__doc__,
          exact_problems, torch_inverted_exact, 1.0),
+        ("dropout.torch-inverted/ridge-solution-is-stationary", "dropout.torch-inverted",
+         ridge_solution_is_stationary.__doc__, nonzero_column_problems, ridge_solution_is_stationary, 1.0),
         ("dropout.torch-inverted/torch-dropout-is-inverted", "dropout.torch-inverted", torch_dropout_is_inverted.__doc__,
          lambda: st.tuples(float_problems(), st.integers(0, 2**31 - 1)), torch_dropout_is_inverted, 1.0),
     ]

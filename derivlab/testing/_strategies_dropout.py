@@ -16,6 +16,7 @@ import numpy as np
 from hypothesis import strategies as st
 
 KINDS = ("integer", "rational", "float")
+FLOAT_EDGE = 2e-9  # float keep probabilities lie in [1e-9, 1 - 1e-9]
 
 _EDGE_FLOATS = (0.5, 1e-6, 1e-3, 1 - 1e-3, 1 - 1e-6)  # 1/2 first: where it shrinks
 _EDGE_FRACTIONS = (Fraction(1, 2), Fraction(1, 10**6), Fraction(1, 1000), Fraction(999, 1000), Fraction(10**6 - 1, 10**6))
@@ -27,7 +28,8 @@ def keep_probabilities(
     """A keep probability p with min_value < p < max_value (open), edges near 0 and 1 included.
 
     ``exact=True`` draws ``Fraction`` s (denominators up to ``max_denominator``, plus 10^-6 and
-    1 - 10^-6); otherwise floats, plus 10^-6, 10^-3, 1 - 10^-3, 1 - 10^-6. Shrinks to 1/2.
+    1 - 10^-6); otherwise floats in [1e-9, 1 - 1e-9] (so 1 - p is representable), plus 10^-6,
+    10^-3, 1 - 10^-3, 1 - 10^-6. Shrinks to 1/2.
 
         >>> from hypothesis import given
         >>> @given(keep_probabilities(exact=True))
@@ -36,6 +38,8 @@ def keep_probabilities(
         >>> test_open_interval()
     """
     lo, hi = (Fraction(min_value), Fraction(max_value)) if exact else (float(min_value), float(max_value))
+    if not exact:  # keep 1 - p representable and p normal: floats stay in [1e-9, 1 - 1e-9]
+        lo, hi = max(lo, FLOAT_EDGE / 2), min(hi, 1 - FLOAT_EDGE / 2)
     if not lo < hi:
         raise ValueError("keep_probabilities needs min_value < max_value")
     inside = lambda p: lo < p < hi  # noqa: E731

@@ -62,6 +62,7 @@ class FuzzReport:
     missing: dict
     seconds: float
     only: tuple[str, ...] = field(default_factory=tuple)
+    timings: dict = field(default_factory=dict)
 
     @property
     def uncovered(self) -> list[str]:
@@ -84,6 +85,7 @@ class FuzzReport:
     def to_json(self) -> dict:
         return {
             "ok": self.ok, "seed": self.seed, "examples": self.examples, "seconds": round(self.seconds, 2),
+            "timings": {k: round(v, 2) for k, v in self.timings.items()},
             "replay": self.replay(),
             "properties": [p.to_json() for p in self.properties],
             "mutants": [m.to_json() for m in self.mutants],
@@ -220,18 +222,24 @@ def run_fuzz(examples: int = 100, seed: int = 0, *, only: Sequence[str] | None =
         props = {n: props[n] for n in only}
     results = [run_property(p, examples, seed)
                for p in track(list(props.values()), "fuzz: properties", total=len(props))]
+    timings = {"properties": time.perf_counter() - t0}
     mutant_results: list[MutantResult] = []
     control_results: list[MutantResult] = []
     alarms: list[FalseAlarms] = []
     if mutants:
         candidates, judges, missing_mutants = load(strict=False)
         missing.update({f"mutants: {k}": v for k, v in missing_mutants.items()})
+        t1 = time.perf_counter()
         for c in track(candidates, "fuzz: mutants", total=len(candidates)):
             r = judge_candidate(c, seed, judges[c.claim])
             (control_results if c.correct else mutant_results).append(r)
+        timings["mutants"] = time.perf_counter() - t1
+        t1 = time.perf_counter()
         controls = [c for c in candidates if c.correct]
         offset = 1_000_003 * (seed + 1)
         for c in track(controls, "fuzz: false alarms", total=len(controls)):
             alarms.append(false_alarms(c, range(offset, offset + false_alarm_seeds), judges[c.claim]))
+        timings["false_alarms"] = time.perf_counter() - t1
     return FuzzReport(seed, examples, tuple(results), tuple(mutant_results), tuple(control_results), tuple(alarms),
-                      _coverage(results, mutant_results), missing, time.perf_counter() - t0, tuple(only or ()))
+                      _coverage(results, mutant_results), missing, time.perf_counter() - t0, tuple(only or ()),
+                      timings)

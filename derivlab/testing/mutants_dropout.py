@@ -1,25 +1,35 @@
 """Plausible wrong versions of the dropout claims, and the two checks that must reject them.
 
 p is the KEEP probability; Γ~² = diag(XᵀX) (squared column norms); λ = (1 - p)/p.
-Each claim has its correct candidate (the control) and its mutants; a judge holds the
-claim's symbolic check (SymPy, exact expectation over a symbolic mask via the Bernoulli
-moment rules, symbolic X, y, w, p at a size where every mutant is visible) and numeric
-check (a seeded Monte Carlo z-test at false-alarm probability 1e-6, or torch's own
-dropout for the torch claim).
+
+identity, rescaled ridge, minimiser: the candidates are the dropout owner's catalogue
+(``derivations.dropout_variants``: the correct version and its wrong variants) plus two
+extra mistakes written in the same form, judged by the owner's own checks:
+``variant_holds_symbolically`` (SymPy, exact expectation over symbolic masks at sizes
+(1,1), (2,2), (3,2), (2,3)) and ``variant_survives_monte_carlo`` (50 x 10, |z| < 4.89,
+false alarms 1e-6; the gradient test for minimisers).
+
+torch inverted dropout (no owner catalogue): a candidate is a dropout rule (keep
+probability, scale of kept entries); symbolic check = SymPy's exact expected gradient
+under that rule equals the ridge gradient; numeric check = torch.nn.functional.dropout
+itself on 20,000 copies of X, mean gradient z-test (alpha 1e-6, Bonferroni over d).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import sympy as sp
 
+from derivlab.derivations import dropout_variants as owner
 from derivlab.derivations.bernoulli_moments import expect_polynomial
+from derivlab.derivations.dropout_closed_forms import objective_statistics
 from derivlab.testing._judging import Candidate, Judge, NumericVerdict, z_test
 
 SYMBOLIC_SIZE = (2, 3)  # n, d: d ≥ 2 so XᵀX ≠ diag(XᵀX); n ≥ 2 so sums over rows matter
-KEEP = 0.3  # the numeric instance's keep probability (p ≠ 1/2, where p² = p(1 - p))
+KEEP = 0.3  # the torch instance's keep probability (p ≠ 1/2, where p² = p(1 - p))
 SAMPLES = 20_000
 
 
@@ -37,73 +47,62 @@ def _is_zero(expr: Any) -> bool:
     return sp.expand(sp.numer(sp.together(sp.expand(expr)))) == 0
 
 
-# --- candidates ---------------------------------------------------------------------------
+# --- identity, rescaled ridge, minimiser: the owner's catalogue plus two extra mistakes -------
 
-def _identity(name: str, description: str, rhs: Any, correct: bool = False) -> Candidate:
-    return Candidate("dropout.identity", name, description, rhs, correct)
-
-
-IDENTITY = [
-    _identity("stated", "||y - pXw||² + p(1-p)||Γw||²",
-              lambda X, y, w, p: _sq(y - p * (X @ w)) + p * (1 - p) * np.dot(_gram_diag(X), w * w), True),
-    _identity("p-squared", "p² in place of p(1-p)",
-              lambda X, y, w, p: _sq(y - p * (X @ w)) + p**2 * np.dot(_gram_diag(X), w * w)),
-    _identity("full-gram", "wᵀXᵀXw in place of wᵀdiag(XᵀX)w",
-              lambda X, y, w, p: _sq(y - p * (X @ w)) + p * (1 - p) * _sq(X @ w)),
-    _identity("unscaled-residual", "||y - Xw||² in place of ||y - pXw||²",
-              lambda X, y, w, p: _sq(y - X @ w) + p * (1 - p) * np.dot(_gram_diag(X), w * w)),
-    _identity("dropped-p", "(1-p) in place of p(1-p) (a dropped factor p)",
-              lambda X, y, w, p: _sq(y - p * (X @ w)) + (1 - p) * np.dot(_gram_diag(X), w * w)),
-    _identity("wrong-sign", "- p(1-p)||Γw||² (penalty subtracted)",
-              lambda X, y, w, p: _sq(y - p * (X @ w)) - p * (1 - p) * np.dot(_gram_diag(X), w * w)),
-    _identity("odds-ratio", "(1-p)/p in place of p(1-p)",
-              lambda X, y, w, p: _sq(y - p * (X @ w)) + (1 - p) / p * np.dot(_gram_diag(X), w * w)),
-    _identity("gamma-not-square-rooted", "Γ = diag(XᵀX) without the square root",
-              lambda X, y, w, p: _sq(y - p * (X @ w)) + p * (1 - p) * np.dot(_gram_diag(X) ** 2, w * w)),
-    _identity("no-penalty", "E[R_ij²] = p² (independence applied to equal entries): no penalty",
-              lambda X, y, w, p: _sq(y - p * (X @ w))),
-]
+def _column_norms_fourth(X: Any, w: Any) -> Any:
+    """Σ_j (XᵀX)_jj² w_j² = ||diag(XᵀX) w||² for SymPy matrices or arrays."""
+    if isinstance(X, sp.MatrixBase):
+        gram = X.T * X
+        return sum((gram[j, j] ** 2 * w[j] ** 2 for j in range(X.shape[1])), sp.Integer(0))
+    X, w = np.asarray(X), np.asarray(w)
+    return ((X * X).sum(axis=0) ** 2 * w * w).sum()
 
 
-def _ridge(name: str, description: str, rhs: Any, correct: bool = False) -> Candidate:
-    return Candidate("dropout.rescaled-ridge", name, description, rhs, correct)
+@dataclass(frozen=True)
+class _GammaSquaredVariant(owner.ObjectiveVariant):
+    """Γ taken as diag(XᵀX) (no square root): not expressible through the four statistics."""
+
+    def value(self, X: Any, y: Any, w: Any, p: Any) -> Any:
+        s = objective_statistics(X, y, w)
+        return s.yy - 2 * p * s.cross + p**2 * s.quad + p * (1 - p) * _column_norms_fourth(X, w)
 
 
-RESCALED_RIDGE = [
-    _ridge("stated", "||y - X w_new||² + ||√λ Γ w_new||², λ = (1-p)/p",
-           lambda X, y, w, p: _sq(y - X @ w) + (1 - p) / p * np.dot(_gram_diag(X), w * w), True),
-    _ridge("lambda-not-sqrt", "Γ_new = λΓ in place of √λ Γ",
-           lambda X, y, w, p: _sq(y - X @ w) + ((1 - p) / p) ** 2 * np.dot(_gram_diag(X), w * w)),
-    _ridge("inverted-odds", "λ = p/(1-p) in place of (1-p)/p",
-           lambda X, y, w, p: _sq(y - X @ w) + p / (1 - p) * np.dot(_gram_diag(X), w * w)),
-    _ridge("unrescaled-penalty", "λ = p(1-p), the penalty of (4) left unrescaled",
-           lambda X, y, w, p: _sq(y - X @ w) + p * (1 - p) * np.dot(_gram_diag(X), w * w)),
-]
+def _unrescaled_penalty(p: Any, s: Any) -> Any:
+    """||y - X w_new||² + p(1-p)||Γ w_new||² with w_new = p w~ (the penalty of (4) not rescaled)."""
+    t = s.scaled(p)
+    return t.yy - 2 * t.cross + t.quad + p * (1 - p) * t.tikhonov
 
 
-def _minimizer(name: str, description: str, system: Any, correct: bool = False) -> Candidate:
-    """``system(X, y, p) -> (A, b)``: the candidate minimiser solves A w = b."""
-    return Candidate("dropout.minimizer", name, description, system, correct)
+EXTRA_VARIANTS: tuple[owner.ObjectiveVariant, ...] = (
+    _GammaSquaredVariant(owner.ID, "gamma-not-square-rooted", "Γ = diag(XᵀX) without the square root",
+                         r"\|y - pX\tilde{w}\|_2^2 + p(1-p)\|\operatorname{diag}(X^\top X)\tilde{w}\|_2^2",
+                         lambda p, s: None),
+    owner.ObjectiveVariant(owner.RR, "unrescaled-penalty", "λ = p(1 − p): the penalty of (4) left unrescaled",
+                           r"\|y - X w_{new}\|_2^2 + p(1-p)\|\Gamma w_{new}\|_2^2", _unrescaled_penalty),
+)
 
 
-def _diag(v: Any) -> Any:
-    out = np.zeros((len(v), len(v)), dtype=object if v.dtype == object else float)
-    for j, x in enumerate(v):
-        out[j, j] = x
-    return out
+def _from_owner(variant: Any) -> Candidate:
+    return Candidate(variant.claim, "stated" if variant.correct else variant.name, variant.description, variant,
+                     variant.correct)
 
 
-MINIMIZER = [
-    _minimizer("stated", "w~* = (p²XᵀX + p(1-p) diag(XᵀX))⁻¹ p Xᵀy",
-               lambda X, y, p: (p**2 * (X.T @ X) + p * (1 - p) * _diag(_gram_diag(X)), p * (X.T @ y)), True),
-    _minimizer("p-squared-diag", "p² diag(XᵀX) in place of p(1-p) diag(XᵀX)",
-               lambda X, y, p: (p**2 * (X.T @ X) + p**2 * _diag(_gram_diag(X)), p * (X.T @ y))),
-    _minimizer("missing-p", "Xᵀy in place of p Xᵀy",
-               lambda X, y, p: (p**2 * (X.T @ X) + p * (1 - p) * _diag(_gram_diag(X)), X.T @ y)),
-    _minimizer("ridge-solution", "the rescaled ridge solution w_new (forgetting w~ = w_new / p)",
-               lambda X, y, p: (X.T @ X + (1 - p) / p * _diag(_gram_diag(X)), X.T @ y)),
-]
+OWNER_CANDIDATES = [_from_owner(v) for v in owner.all_variants(include_correct=True) + EXTRA_VARIANTS]
+IDENTITY = [c for c in OWNER_CANDIDATES if c.claim == owner.ID]
+RESCALED_RIDGE = [c for c in OWNER_CANDIDATES if c.claim == owner.RR]
+MINIMIZER = [c for c in OWNER_CANDIDATES if c.claim == owner.MIN]
 
+
+def _owner_symbolic(candidate: Candidate) -> bool:
+    return owner.variant_holds_symbolically(candidate.formula)
+
+
+def _owner_numeric(candidate: Candidate, seed: int) -> NumericVerdict:
+    result = owner.variant_survives_monte_carlo(candidate.formula, seed=seed)
+    return NumericVerdict(bool(result.agrees), {"headline": result.headline, "samples": result.samples})
+
+
+# --- torch inverted dropout -----------------------------------------------------------------
 
 def _torch(name: str, description: str, keep: Any, scale: Any, correct: bool = False) -> Candidate:
     """A dropout implementation: entries kept with probability ``keep(p)``, kept ones × ``scale(p)``."""
@@ -139,22 +138,6 @@ def _expected_objective(scale_of_p: Any = lambda p: 1, keep_of_p: Any = lambda p
     return expectation, X, y, w, p
 
 
-def _symbolic_value(candidate: Candidate, scale_of_p: Any) -> bool:
-    expectation, X, y, w, p = _expected_objective(scale_of_p)
-    return _is_zero(expectation - candidate.formula(X, y, w, p))
-
-
-def _symbolic_minimizer(candidate: Candidate) -> bool:
-    """∇E = 2Mw - 2c is linear in w; w = A⁻¹b zeroes it iff M adj(A) b = det(A) c (no division)."""
-    expectation, X, y, w, p = _expected_objective()
-    grad = sp.Matrix([sp.diff(expectation, wj) for wj in w])
-    M = grad.jacobian(list(w)) / 2
-    c = -grad.subs({wj: 0 for wj in w}) / 2
-    A, b = candidate.formula(X, y, p)
-    A, b = sp.Matrix(A), sp.Matrix(b)
-    return all(_is_zero(e) for e in (M * A.adjugate() * b - A.det() * c))
-
-
 def _symbolic_torch(candidate: Candidate) -> bool:
     """E_R ∇_w ||y - s (R ⊙ X) w||² with R ~ Bernoulli(keep) against the ridge gradient, λ = (1-p)/p."""
     keep, scale = candidate.formula
@@ -170,27 +153,6 @@ def _instance() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     rng = np.random.default_rng(2024)
     X = rng.normal(size=(4, 3))
     return X, rng.normal(size=4), rng.normal(size=3)
-
-
-def _masks(seed: int, shape: tuple[int, int], keep: float, samples: int = SAMPLES) -> np.ndarray:
-    return (np.random.default_rng(seed).random((samples, *shape)) < keep).astype(float)
-
-
-def _numeric_value(candidate: Candidate, seed: int, scale: float) -> NumericVerdict:
-    X, y, w = _instance()
-    R = _masks(seed, X.shape, KEEP)
-    residuals = y[None, :] - scale * np.einsum("sij,j->si", R * X[None], w)
-    values = np.einsum("si,si->s", residuals, residuals)
-    return z_test(values, candidate.formula(X, y, w, KEEP))
-
-
-def _numeric_minimizer(candidate: Candidate, seed: int) -> NumericVerdict:
-    X, y, _ = _instance()
-    A, b = candidate.formula(X, y, KEEP)
-    w = np.linalg.solve(np.asarray(A, dtype=float), np.asarray(b, dtype=float))
-    P = _masks(seed, X.shape, KEEP) * X[None]
-    grads = -2 * np.einsum("sij,si->sj", P, y[None, :] - np.einsum("sij,j->si", P, w))
-    return z_test(grads, np.zeros(X.shape[1]))
 
 
 def _numeric_torch(candidate: Candidate, seed: int) -> NumericVerdict:
@@ -215,23 +177,17 @@ def _numeric_torch(candidate: Candidate, seed: int) -> NumericVerdict:
     return z_test(grads, ridge_grad)
 
 
+_OWNER_SYMBOLIC = "dropout_variants.variant_holds_symbolically: SymPy, exact E_R at sizes (1,1), (2,2), (3,2), (2,3)"
+_OWNER_NUMERIC = "dropout_variants.variant_survives_monte_carlo: 50 x 10, 4000 masks, |z| < 4.89 (alpha 1e-6)"
+
 JUDGES = {
-    "dropout.identity": Judge(
-        "dropout.identity", f"SymPy: exact E_R by Bernoulli moments at n, d = {SYMBOLIC_SIZE}, symbolic X, y, w, p",
-        f"Monte Carlo z-test, {SAMPLES} masks, p = {KEEP}, alpha 1e-6",
-        lambda c: _symbolic_value(c, lambda p: 1), lambda c, s: _numeric_value(c, s, 1.0)),
-    "dropout.rescaled-ridge": Judge(
-        "dropout.rescaled-ridge", f"SymPy: exact E_R ||y - (R⊙X) w_new/p||² at n, d = {SYMBOLIC_SIZE}",
-        f"Monte Carlo z-test, {SAMPLES} masks, p = {KEEP}, alpha 1e-6",
-        lambda c: _symbolic_value(c, lambda p: 1 / p), lambda c, s: _numeric_value(c, s, 1 / KEEP)),
-    "dropout.minimizer": Judge(
-        "dropout.minimizer", f"SymPy: gradient of the exact expected objective vanishes at A⁻¹b, n, d = {SYMBOLIC_SIZE}",
-        f"Monte Carlo z-test of the mean gradient at the candidate, {SAMPLES} masks, Bonferroni over d",
-        _symbolic_minimizer, _numeric_minimizer),
-    "dropout.torch-inverted": Judge(
-        "dropout.torch-inverted", "SymPy: expected gradient under the candidate's mask equals the ridge gradient",
-        f"torch.nn.functional.dropout on {SAMPLES} copies of X (float64), mean gradient z-test vs ridge",
-        _symbolic_torch, _numeric_torch),
+    claim: Judge(claim, _OWNER_SYMBOLIC, _OWNER_NUMERIC + (" (gradient test)" if claim == owner.MIN else ""),
+                 _owner_symbolic, _owner_numeric)
+    for claim in (owner.ID, owner.RR, owner.MIN)
 }
+JUDGES["dropout.torch-inverted"] = Judge(
+    "dropout.torch-inverted", "SymPy: expected gradient under the candidate's mask equals the ridge gradient",
+    f"torch.nn.functional.dropout on {SAMPLES} copies of X (float64), mean gradient z-test vs ridge",
+    _symbolic_torch, _numeric_torch)
 
 CANDIDATES: list[Candidate] = IDENTITY + RESCALED_RIDGE + MINIMIZER + TORCH_INVERTED

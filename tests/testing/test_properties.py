@@ -35,20 +35,20 @@ def test_identity_holds_on_a_hand_computed_case():
 
 @pytest.mark.parametrize("mutant", IDENTITY[1:], ids=lambda m: m.name)
 def test_identity_property_falsifies_every_identity_mutant(mutant):
-    prop = _prop("identity", props.exact_problems, lambda ex: props.identity_exact(ex, mutant.formula))
+    prop = _prop("identity", props.exact_problems, lambda ex: props.identity_exact(ex, mutant.formula.value))
     assert run_property(prop, EXAMPLES * 4, seed=0, shrink=False).status == "falsified"
 
 
 def test_falsifying_example_is_shrunk_to_the_smallest_size_showing_the_mistake():
-    full_gram = next(m for m in IDENTITY if m.name == "full-gram")  # needs d = 2 to differ
-    prop = _prop("identity", props.exact_problems, lambda ex: props.identity_exact(ex, full_gram.formula))
+    full_gram = next(m for m in IDENTITY if m.name == "gram-not-diag")  # needs d = 2 to differ
+    prop = _prop("identity", props.exact_problems, lambda ex: props.identity_exact(ex, full_gram.formula.value))
     example = run_property(prop, EXAMPLES * 4, seed=0).counterexample
     assert (example["n"], example["d"]) == (1, 2)
     assert example["y"] == ["0"] and set(example["X"][0]) == {"1"}
 
 
 def test_float_identity_property_falsifies_the_p_squared_mutant():
-    p_squared = IDENTITY[1].formula
+    p_squared = IDENTITY[1].formula.value
     prop = _prop("float", props.float_problems, lambda ex: props.identity_float(ex, p_squared))
     assert run_property(prop, EXAMPLES * 4, seed=0, shrink=False).status == "falsified"
 
@@ -56,20 +56,20 @@ def test_float_identity_property_falsifies_the_p_squared_mutant():
 def test_float_tolerance_is_not_vacuous():
     # a relative change of 1e-9 in the formula is far above the conditioning bound on a unit problem
     problem = _problem([[1.0, 2.0], [0.5, -1.0]], [1.0, 2.0], [0.3, -0.7], 0.3, "float")
-    stated = IDENTITY[0].formula
+    stated = IDENTITY[0].formula.value
     assert props.identity_float(problem) is None
     assert props.identity_float(problem, lambda *a: stated(*a) * (1 + 1e-9)) is not None
 
 
 @pytest.mark.parametrize("mutant", RESCALED_RIDGE[1:], ids=lambda m: m.name)
 def test_rescaled_ridge_property_falsifies_its_mutants(mutant):
-    prop = _prop("ridge", props.exact_problems, lambda ex: props.rescaled_ridge_exact(ex, mutant.formula))
+    prop = _prop("ridge", props.exact_problems, lambda ex: props.rescaled_ridge_exact(ex, mutant.formula.value))
     assert run_property(prop, EXAMPLES * 4, seed=0, shrink=False).status == "falsified"
 
 
 @pytest.mark.parametrize("mutant", MINIMIZER[1:], ids=lambda m: m.name)
 def test_minimizer_property_falsifies_its_mutants(mutant):
-    prop = _prop("minimizer", props.exact_problems, lambda ex: props.minimizer_exact(ex, mutant.formula))
+    prop = _prop("minimizer", props.nonzero_column_problems, lambda ex: props.minimizer_exact(ex, mutant.formula.solve))
     assert run_property(prop, EXAMPLES * 4, seed=0, shrink=False).status == "falsified"
 
 
