@@ -103,11 +103,13 @@ def _write_outputs(outcome: SubmissionOutcome, out: Path, options: GradeOptions,
                    feedback_note=note)
 
 
-def list_submissions(submissions: Path) -> list[Path]:
-    """The submission subfolders of ``submissions`` (hidden ones skipped), sorted by name."""
+def list_submissions(submissions: Path, out: Path | None = None) -> list[Path]:
+    """The submission subfolders of ``submissions`` (hidden ones and the output folder skipped), by name."""
     if not submissions.is_dir():
         raise InputError(f"{submissions} is not a folder of submissions")
-    return sorted(p for p in submissions.iterdir() if not p.name.startswith(".") and (p.is_dir() or p.is_symlink()))
+    skip = out.resolve() if out is not None else None
+    return sorted(p for p in submissions.iterdir()
+                  if not p.name.startswith(".") and (p.is_dir() or p.is_symlink()) and p.resolve() != skip)
 
 
 def grade_folder(
@@ -115,7 +117,7 @@ def grade_folder(
 ) -> GradeReport:
     """Grade every subfolder of ``submissions`` into ``out`` (see the module docstring)."""
     options = options or GradeOptions()
-    folders = list_submissions(submissions)
+    folders = list_submissions(submissions, out)
     if jobs is not None and jobs < 1:
         raise InputError("--jobs must be at least 1")
     jobs = min(jobs or os.cpu_count() or 1, max(1, len(folders)))

@@ -154,3 +154,11 @@ def test_a_check_over_its_time_limit_costs_that_part_only(tmp_path):
     outputs = " ".join(t.output for t in report.outcomes[0].tests)
     assert "time limit" in outputs
     validate_results(json.loads((tmp_path / "out" / "000-correct" / "results.json").read_text()))
+
+
+def test_an_output_folder_inside_the_class_folder_is_not_graded(tmp_path):
+    write_class(tmp_path / "class", ("broken",))
+    (tmp_path / "class" / "graded").mkdir()
+    report = grade_folder(tmp_path / "class", tmp_path / "class" / "graded", jobs=1,
+                          options=GradeOptions(feedback="tex"))
+    assert [o.name for o in report.outcomes] == ["000-broken"]
