@@ -100,8 +100,12 @@ def _derivations() -> list[HostileInput]:
                      lambda s: _align(f"{_LHS} &= " + "\\frac{1}{" * 3000 + "p" + "}" * 3000)),
         HostileInput("megabyte-line", D, "a megabyte on one line, inside one math block",
                      lambda s: _align(f"{_LHS} &= " + "p + " * (2**20 // 4) + "p")),
-        HostileInput("many-steps", D, "a chain of 20,000 steps p = p = ...",
-                     lambda s: _align(" &= ".join(["p"] * 20_000))),
+        HostileInput("many-steps", D, "a chain of 50,000 trivial steps p = p = ... (250 KB: under the CLI's 1 MB "
+                     "and grading's 256 KB file limits)", lambda s: _align(" &= ".join(["p"] * 50_000))),
+        HostileInput("expensive-steps", D, "25 small steps, each E of a product of six squared norms (5 KB)",
+                     lambda s: _align(" \\\\\n".join(
+                         [r"\mathbb{E}_R\left[" + " ".join([r"\|y - (R \odot X)w\|_2^2"] * 6) + r"\right] &= \|y - pXw\|_2^2"]
+                         * 25))),
         HostileInput("random-bytes", D, "64 KiB of random bytes", lambda s: rng.randbytes(65536)),
         HostileInput("invalid-utf8", D, "a valid derivation with invalid UTF-8 bytes inside the math",
                      lambda s: _align(f"{_LHS} &= \\|y - pXw\\|_2^2").replace(b"pXw", b"p\xff\xfeXw\xc3\x28")),

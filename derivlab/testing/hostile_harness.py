@@ -85,13 +85,16 @@ class Workspace:
         return env
 
     def snapshot(self) -> dict[str, tuple[int, int]]:
-        """Every path under the root except out/ and home/: (size, mtime_ns), symlinks not followed."""
+        """Every path under the root except out/ and home/: (size, mtime_ns) of files and links, (-1, -1)
+        for directories (a temporary file created and removed inside one is not a write left behind)."""
         seen: dict[str, tuple[int, int]] = {}
         skip = {self.out, self.root / "home"}
         for dirpath, dirnames, filenames in os.walk(self.root, followlinks=False):
             here = Path(dirpath)
             dirnames[:] = [d for d in dirnames if here / d not in skip]
-            for name in dirnames + filenames:
+            for name in dirnames:
+                seen[str(here / name)] = (-1, -1)
+            for name in filenames:
                 st = os.lstat(here / name)
                 seen[str(here / name)] = (st.st_size, st.st_mtime_ns)
         return seen
