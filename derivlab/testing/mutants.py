@@ -7,7 +7,7 @@ minimiser, torch inverted dropout), ``mutants_attention`` (the NumPy/PyTorch twi
 ``mutants_designs`` (hand-coded designs).
 
     >>> from derivlab.testing.mutants import catalogue, judge_candidate
-    >>> m = next(c for c in catalogue() if c.name == "p-squared")
+    >>> m = next(c for c in catalogue() if c.name == "p-squared-variance")
     >>> r = judge_candidate(m, seed=0)
     >>> (r.killed_symbolic, r.killed_numeric)
     (True, True)
