@@ -97,6 +97,7 @@ class FuzzReport:
         }
 
     def render(self, console: Any) -> None:
+        from rich.markup import escape
         from rich.table import Table
 
         t = Table(title=f"derivlab fuzz: properties ({self.examples} examples each, seed {self.seed})")
@@ -105,24 +106,24 @@ class FuzzReport:
         for p in self.properties:
             status = "[green]passed[/]" if p.status == "passed" else "[red]FALSIFIED[/]"
             detail = "" if p.status == "passed" else f"{p.reason}\n{_short(p.counterexample)}"
-            t.add_row(p.name, str(p.examples), status, detail, f"{p.seconds:.1f}")
+            t.add_row(p.name, str(p.examples), status, escape(detail), f"{p.seconds:.1f}")
         console.print(t)
         m = Table(title="mutants (each must be killed by the symbolic AND the numeric check)")
         for col in ("claim", "mutant", "symbolic", "numeric"):
             m.add_column(col)
         kill = lambda k: "[green]killed[/]" if k else "[red]SURVIVED[/]"  # noqa: E731
         for r in self.mutants:
-            m.add_row(r.claim, f"{r.name}: {r.description}", kill(r.killed_symbolic), kill(r.killed_numeric))
+            m.add_row(r.claim, escape(f"{r.name}: {r.description}"), kill(r.killed_symbolic), kill(r.killed_numeric))
         for r in self.controls:
             acc = lambda k: "[red]REJECTED[/]" if k else "[green]accepted[/]"  # noqa: E731
-            m.add_row(r.claim, f"(control) {r.description}", acc(r.killed_symbolic), acc(r.killed_numeric))
+            m.add_row(r.claim, escape(f"(control) {r.description}"), acc(r.killed_symbolic), acc(r.killed_numeric))
         console.print(m)
         for f in self.false_alarms:
-            console.print(f"false alarms {f.claim}: {f.rejections}/{f.seeds} seeds ({f.method})")
+            console.print(escape(f"false alarms {f.claim}: {f.rejections}/{f.seeds} seeds ({f.method})"))
         for group, why in self.missing.items():
-            console.print(f"[red]missing[/] {group}: {why}")
-        for cid in self.uncovered:
-            console.print(f"[red]not covered[/] {cid}: {self.coverage[cid]}")
+            console.print(f"[red]missing[/] {escape(group)}: {escape(why)}")
+        for cid in ([] if self.only else self.uncovered):
+            console.print(f"[red]not covered[/] {cid}: {escape(str(self.coverage[cid]))}")
         verdict = "[green]fuzz ok[/]" if self.ok else "[red]fuzz found problems[/]"
         console.print(f"{verdict} in {self.seconds:.1f} s; replay: {self.replay()}")
 

@@ -112,3 +112,15 @@ def test_cli_fuzz_runs_everything_and_exits_0():
     assert all(m["killed_symbolic"] and m["killed_numeric"] for m in data["mutants"])
     assert all(v["seeds"] == 200 and v["rejections"] == 0 for v in data["false_alarms"].values())
     assert all(c["covered"] for c in data["coverage"].values())
+
+
+def test_human_output_shows_bracketed_text_verbatim(monkeypatch):
+    from rich.console import Console
+
+    props = {"false": _false_property()}
+    monkeypatch.setattr(fuzz, "available_properties", lambda: (props, {}))
+    report = run_fuzz(examples=20, only=["false"], mutants=False)
+    console = Console(record=True, width=300)
+    report.render(console)
+    text = console.export_text()
+    assert "FALSIFIED" in text and '"X": [["' in text  # rich markup did not swallow the brackets
