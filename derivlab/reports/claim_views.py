@@ -55,16 +55,25 @@ def proof_view(proof: Any) -> dict:
         steps.append({"k": k, "latex": trusted(course_latex_string(latex)), "rule": step.rule, "check": step.check,
                       "definition": None})
     mode = "facts" if any(_is_statement(str(s["latex"])) for s in steps) else "chain"
+    lemmas = [proof_view(lemma) for lemma in (proof.extras or {}).get("lemmas", ()) if hasattr(lemma, "steps")]
     return {"claim": proof.claim, "method": proof.method, "holds": proof.holds, "detail": proof.detail,
-            "steps": steps, "mode": mode}
+            "steps": steps, "mode": mode, "lemmas": lemmas}
 
 
 _RELATIONS = re.compile(r"(?<![<>\\])=|\\ne\b|\\neq\b|\\iff\b|\\Rightarrow\b|\\le\b|\\ge\b|\\leq\b|\\geq\b")
 
 
 def _is_statement(latex: str) -> bool:
-    """True when a step's LaTeX is a whole statement (has a relation), not one expression of a chain."""
-    return bool(_RELATIONS.search(latex))
+    """True when a step's LaTeX is a whole statement (a relation outside every {...} group, so the
+    ``=`` of ``\\sum_{i=1}`` does not count), not one expression of a chain."""
+    depth, top = 0, []
+    for ch in latex:
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth = max(0, depth - 1)
+        top.append(ch if depth == 0 and ch != "}" else " ")
+    return bool(_RELATIONS.search("".join(top)))
 
 
 def _sympy_latex(expr: Any) -> str:

@@ -25,6 +25,7 @@ def chain_view(steps: list[Any]) -> dict:
     return {
         "method": "matrix algebra, each step verified by SymPy",
         "mode": "chain",
+        "lemmas": [],
         "holds": True,
         "steps": [{"k": k, "latex": trusted(course_latex_string(s.latex)), "rule": s.rule, "check": s.check,
                    "definition": trusted(d) if d else None}

@@ -34,6 +34,11 @@ def test_a_chain_of_expressions_prints_as_a_chain():
     assert proof_view(_claim().symbolic.proof)["mode"] == "chain"
 
 
+def test_an_equals_sign_inside_a_subscript_does_not_make_a_statement():
+    proof = Proof("c", "m", (ProofStep(None, r"\sum_{i=1}^{n} x_i", "r"), ProofStep(None, r"n \bar{x}", "r")), True)
+    assert proof_view(proof)["mode"] == "chain"
+
+
 def test_a_list_of_statements_prints_as_facts():
     proof = Proof("c", "m", (ProofStep(None, r"x = y", "r"), ProofStep(None, r"y \ne z", "r")), True)
     assert proof_view(proof)["mode"] == "facts"
