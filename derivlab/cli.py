@@ -55,6 +55,7 @@ def _build_parser() -> argparse.ArgumentParser:
     r.add_argument("--out", default="reports")
     r.add_argument("--no-pdf", action="store_true")
     r.add_argument("--quick", action="store_true")
+    r.add_argument("--seed", type=int, default=0)
     r.add_argument("--json", action="store_true")
 
     g = sub.add_parser("grade", help="grade a folder of submissions (Gradescope results.json)")
@@ -62,6 +63,9 @@ def _build_parser() -> argparse.ArgumentParser:
     g.add_argument("--out", default=None)
     g.add_argument("--jobs", type=int, default=None)
     g.add_argument("--gradescope", action="store_true", help="grade /autograder/submission inside Gradescope")
+    g.add_argument("--autograder-zip", metavar="OUT.zip", default=None,
+                   help="write the Gradescope autograder zip (setup.sh, run_autograder, derivlab) and exit")
+    g.add_argument("--no-tex", action="store_true", help="with --autograder-zip: no TeX Live in setup.sh")
     g.add_argument("--json", action="store_true")
 
     f = sub.add_parser("fuzz", help="property-based runs over every claim, plus the mutant run")
@@ -74,6 +78,21 @@ def _build_parser() -> argparse.ArgumentParser:
     b.add_argument("--only", action="append", default=[], metavar="NAME")
     b.add_argument("--quick", action="store_true", help="one repeat each")
     return parser
+
+
+class _Written:
+    """The result of a command whose only product is a file."""
+
+    exit_code = 0
+
+    def __init__(self, path: str, note: str):
+        self.path, self.note = path, note
+
+    def to_json(self) -> dict:
+        return {"written": self.path, "note": self.note}
+
+    def render(self, console: Any) -> None:
+        console.print(f"wrote {self.path}: {self.note}")
 
 
 def _run(args: argparse.Namespace) -> Any:
@@ -102,10 +121,15 @@ def _run(args: argparse.Namespace) -> Any:
     if args.command == "report":
         from derivlab.reports.build import build_report
 
-        return build_report(Path(args.out), pdf=not args.no_pdf, quick=args.quick)
+        return build_report(Path(args.out), pdf=not args.no_pdf, quick=args.quick, seed=args.seed)
     if args.command == "grade":
         from derivlab.reports.grading import grade_folder, grade_gradescope
 
+        if args.autograder_zip:
+            from derivlab.reports.autograder_zip import build_autograder_zip
+
+            path = build_autograder_zip(Path(args.autograder_zip), with_tex=not args.no_tex)
+            return _Written(str(path), "upload it as the assignment's autograder on Gradescope")
         if args.gradescope:
             return grade_gradescope()
         if not args.submissions or not args.out:
