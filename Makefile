@@ -6,7 +6,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: venv test report bench fuzz tex clean
+.PHONY: venv test report bench fuzz tex autograder clean
 
 venv: $(STAMP)
 
@@ -40,6 +40,9 @@ bench: $(STAMP)
 
 fuzz: $(STAMP)
 	$(VENV)/bin/derivlab fuzz --examples 100
+
+autograder: $(STAMP)
+	$(VENV)/bin/derivlab grade --autograder-zip autograder.zip
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis
