@@ -31,8 +31,8 @@ MAX_DEGREE = 256                  # total degree of one side (polynomial blow-up
 MAX_TERMS = 200_000               # terms of one exact value
 MAX_MASK_ENUMERATION = 12         # at most 2**12 masks enumerated for a non-polynomial integrand
 STEP_SECONDS = 4.0                # time budget of one step
-TOTAL_SECONDS = 60.0              # time budget of one file (later steps become unknown)
-GUARD_SECONDS = 120.0             # wall clock of the guarded child process (backstop)
+TOTAL_SECONDS = 20.0              # time budget of one file (later steps become unknown)
+GUARD_SECONDS = 30.0              # wall clock of the guarded child process: the tool's bound per input
 GUARD_MEMORY_MB = 2048            # address space the guarded child may add
 
 

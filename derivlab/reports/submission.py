@@ -20,7 +20,7 @@ from derivlab.errors import DerivlabError, InputError
 from derivlab.reports import points
 from derivlab.reports.endpoints import chain_endpoints
 from derivlab.reports.gradescope import GradescopeTest, results_json
-from derivlab.reports.limits import run_limited
+from derivlab.reports.limits import SubmissionClock, run_limited
 
 DERIVATION_FILE = "derivation.tex"
 MAX_TEX_BYTES = 256 * 1024
@@ -30,9 +30,10 @@ MAX_WEIGHTS_BYTES = 8 * 2**20
 
 @dataclass(frozen=True)
 class GradeOptions:
-    """Limits per check, the points scheme, and whether feedback is compiled ("pdf") or left as "tex"."""
+    """Limits per submission (``seconds`` of wall clock for all its checks together, ``memory_mb`` per
+    check), the points scheme, and whether feedback is compiled ("pdf") or left as "tex"."""
 
-    seconds: float = 60.0
+    seconds: float = 30.0
     memory_mb: int = 2048
     feedback: str = "pdf"  # "pdf" (when a TeX engine exists) | "tex"
     scheme: points.PointsScheme = points.DEFAULT_SCHEME
@@ -111,17 +112,20 @@ def grade_submission(folder: Path, options: GradeOptions = GradeOptions()) -> Su
     """Check ``folder``'s derivation.tex and weights_{identity,first,unique}.(json|npz); no files written."""
     t0 = time.perf_counter()
     root = find_submission_root(folder)
-    tests: list[GradescopeTest] = []
+    clock = SubmissionClock(options.seconds)
+    # The weights checks are fast (well under a second each): they run first, so a derivation that
+    # uses up the submission's time budget cannot cost the student the weights points.
+    weights: dict[str, dict] = {}
+    weights_tests: list[GradescopeTest] = []
+    for task in points.TASKS:
+        report, test = _grade_weights(root, task, options, clock)
+        weights[task] = report
+        weights_tests.append(test)
     derivation_error = ""
-    derivation, derivation_tests = _grade_derivation(root, options)
-    tests += derivation_tests
+    derivation, derivation_tests = _grade_derivation(root, options, clock)
     if derivation is None and os.path.lexists(root / DERIVATION_FILE):
         derivation_error = derivation_tests[0].output
-    weights: dict[str, dict] = {}
-    for task in points.TASKS:
-        report, test = _grade_weights(root, task, options)
-        weights[task] = report
-        tests.append(test)
+    tests: list[GradescopeTest] = [*derivation_tests, *weights_tests]
     error = ""
     if not any(_is_expected(e.name) for e in root.iterdir()):
         found = sorted(e.name for e in root.iterdir())[:8]
@@ -158,14 +162,15 @@ def _regular_file(path: Path, max_bytes: int) -> Path:
 # --- the derivation -----------------------------------------------------------------
 
 
-def _check_derivation_json(path: Path, options: GradeOptions) -> dict:
+def _check_derivation_json(path: Path, options: GradeOptions, clock: SubmissionClock) -> dict:
     """The student checker's report as plain JSON; the checker guards itself (a child process under
-    ``options.seconds`` and ``options.memory_mb``). DerivlabError for unusable files or exhausted limits."""
+    what is left of the submission's time and ``options.memory_mb``). DerivlabError for unusable files
+    or exhausted limits."""
     from derivlab.checking.derivation import check_derivation_file
 
     try:
         report = check_derivation_file(path, context="dropout", seed=options.seed, guarded=True,
-                                       seconds=options.seconds, memory_mb=options.memory_mb)
+                                       seconds=clock.remaining(), memory_mb=options.memory_mb)
     except DerivlabError:
         raise
     except Exception as exc:  # the guard re-raises the child's exception: one line for the student
@@ -173,7 +178,7 @@ def _check_derivation_json(path: Path, options: GradeOptions) -> dict:
     return report.to_json()
 
 
-def _grade_derivation(root: Path, options: GradeOptions) -> tuple[dict | None, list[GradescopeTest]]:
+def _grade_derivation(root: Path, options: GradeOptions, clock: SubmissionClock) -> tuple[dict | None, list[GradescopeTest]]:
     scheme = options.scheme
     if not os.path.lexists(root / DERIVATION_FILE):
         return None, points.derivation_missing_tests("no derivation.tex in the submission", scheme)
@@ -185,10 +190,10 @@ def _grade_derivation(root: Path, options: GradeOptions) -> tuple[dict | None, l
     except UnicodeDecodeError as exc:
         return None, points.derivation_missing_tests(f"derivation.tex is not UTF-8 text (byte {exc.start})", scheme)
     try:
-        report = _check_derivation_json(path, options)
+        report = _check_derivation_json(path, options, clock)
     except DerivlabError as exc:
         return None, points.derivation_missing_tests(f"derivation.tex could not be checked: {exc}", scheme)
-    ends = chain_endpoints(text, report, lambda probe: _check_derivation_json(probe, options))
+    ends = chain_endpoints(text, report, lambda probe: _check_derivation_json(probe, options, clock))
     tests = points.derivation_step_tests(report, scheme, reached_at=ends.reached_at)
     tests += points.endpoint_tests(ends.starts_at_objective, ends.start_detail, ends.reached_at is not None,
                                    ends.goal_detail, scheme)
@@ -205,7 +210,7 @@ def _check_weights_json(path: str, task: str) -> dict:
     return check_weights_file(Path(path), task=task).to_json()
 
 
-def _grade_weights(root: Path, task: str, options: GradeOptions) -> tuple[dict, GradescopeTest]:
+def _grade_weights(root: Path, task: str, options: GradeOptions, clock: SubmissionClock) -> tuple[dict, GradescopeTest]:
     candidates = [root / f"weights_{task}.json", root / f"weights_{task}.npz"]
     present = [c for c in candidates if os.path.lexists(c)]
     if not present:
@@ -214,7 +219,7 @@ def _grade_weights(root: Path, task: str, options: GradeOptions) -> tuple[dict, 
     try:
         path = _regular_file(present[0], MAX_WEIGHTS_BYTES)
         report: Any = run_limited(_check_weights_json, str(path), task,
-                                  seconds=options.seconds, memory_mb=options.memory_mb)
+                                  seconds=clock.remaining(), memory_mb=options.memory_mb)
     except DerivlabError as exc:
         reason = f"{present[0].name} could not be checked: {exc}"
         return {"error": reason}, points.weights_test(task, None, reason, options.scheme)
