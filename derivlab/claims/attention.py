@@ -44,7 +44,7 @@ def _design_proof(task: str) -> Proof:
     from derivlab.derivations.attention_proofs import attention_design_proof
 
     proof = attention_design_proof(task)
-    derived = sp.sympify(proof.steps[-1].expr)
+    derived = sp.sympify(proof.steps[-1].expr, strict=True)
     stated = STATED_THRESHOLDS[task]
     # both are positive, so equal squares mean equal values (logs of integers expanded into primes)
     same = bool(derived.is_positive and stated.is_positive

@@ -100,7 +100,7 @@ def equal_at_size(lhs: Any, rhs: Any, setting: ConcreteSetting) -> bool:
     diff = evaluate(lhs, setting) - evaluate(rhs, setting)
     entries = list(diff) if isinstance(diff, sp.MatrixBase) else [diff]
     for e in entries:
-        e = sp.sympify(e)
+        e = sp.sympify(e, strict=True)
         if setting.scalar_definitions:
             e = e.subs(setting.scalar_definitions)
         e = sp.expand(e)

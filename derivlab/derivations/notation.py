@@ -29,7 +29,7 @@ class Mean(MatrixExpr):
     """E_R[M] for a matrix M, entry by entry (R the Bernoulli(p) keep mask)."""
 
     def __new__(cls, arg: Any) -> "Mean":
-        return super().__new__(cls, sp.sympify(arg))
+        return super().__new__(cls, sp.sympify(arg, strict=True))
 
     @property
     def arg(self) -> Any:
@@ -47,7 +47,7 @@ class DiagPart(MatrixExpr):
     """diag(M): the square matrix M with its off-diagonal entries set to 0."""
 
     def __new__(cls, arg: Any) -> "DiagPart":
-        return super().__new__(cls, sp.sympify(arg))
+        return super().__new__(cls, sp.sympify(arg, strict=True))
 
     @property
     def arg(self) -> Any:
@@ -65,7 +65,7 @@ class SquaredNorm(MatrixExpr):
     """‖v‖_2^2 = vᵀv of a column vector v, as a 1 x 1 matrix."""
 
     def __new__(cls, arg: Any) -> "SquaredNorm":
-        return super().__new__(cls, sp.sympify(arg))
+        return super().__new__(cls, sp.sympify(arg, strict=True))
 
     @property
     def arg(self) -> Any:
