@@ -159,12 +159,12 @@ def check_derivation_text(text: str, *, context: str | Scope = "dropout", seed: 
     from derivlab import progress
 
     started = time.monotonic()
+    total = limits.Deadline(limits.TOTAL_SECONDS, "the whole file")  # reading the file counts too
     scope = context if isinstance(context, Scope) else load_context(context)
     context_name = scope.name if isinstance(context, Scope) else str(context)
     doc = _read_document(text, scope)
     notes: list[str] = []
     steps: list[StepVerdict] = []
-    total = limits.Deadline(limits.TOTAL_SECONDS, "the whole file")
     scoped = _scoped_pairs(doc, scope, notes)
     for index, lhs, rhs, eq_offset, step_scope in progress.track(scoped, "checking steps", total=len(doc.pairs)):
         line = doc.where.line_col(eq_offset)[0]

@@ -31,7 +31,7 @@ MAX_DEGREE = 256                  # total degree of one side (polynomial blow-up
 MAX_TERMS = 200_000               # terms of one exact value
 MAX_MASK_ENUMERATION = 12         # at most 2**12 masks enumerated for a non-polynomial integrand
 STEP_SECONDS = 4.0                # time budget of one step
-TOTAL_SECONDS = 20.0              # time budget of one file (later steps become unknown)
+TOTAL_SECONDS = 15.0              # time budget of one file, reading included (later steps become unknown)
 GUARD_SECONDS = 30.0              # wall clock of the guarded child process: the tool's bound per input
 GUARD_MEMORY_MB = 2048            # address space the guarded child may add
 
