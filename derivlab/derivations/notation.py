@@ -25,15 +25,19 @@ NAMES_LATEX = {
 }
 
 
-class Mean(MatrixExpr):
-    """E_R[M] for a matrix M, entry by entry (R the Bernoulli(p) keep mask)."""
+class _UnaryMatrixOp(MatrixExpr):
+    """A matrix expression of one argument (SymPy objects only: strict sympify, never strings)."""
 
-    def __new__(cls, arg: Any) -> "Mean":
+    def __new__(cls, arg: Any) -> "_UnaryMatrixOp":
         return super().__new__(cls, sp.sympify(arg, strict=True))
 
     @property
     def arg(self) -> Any:
         return self.args[0]
+
+
+class Mean(_UnaryMatrixOp):
+    """E_R[M] for a matrix M, entry by entry (R the Bernoulli(p) keep mask)."""
 
     @property
     def shape(self) -> tuple[Any, Any]:
@@ -43,15 +47,8 @@ class Mean(MatrixExpr):
         return MaskMean(self.arg._entry(i, j, **kwargs))
 
 
-class DiagPart(MatrixExpr):
+class DiagPart(_UnaryMatrixOp):
     """diag(M): the square matrix M with its off-diagonal entries set to 0."""
-
-    def __new__(cls, arg: Any) -> "DiagPart":
-        return super().__new__(cls, sp.sympify(arg, strict=True))
-
-    @property
-    def arg(self) -> Any:
-        return self.args[0]
 
     @property
     def shape(self) -> tuple[Any, Any]:
@@ -61,15 +58,8 @@ class DiagPart(MatrixExpr):
         return sp.KroneckerDelta(i, j) * self.arg._entry(i, j, **kwargs)
 
 
-class SquaredNorm(MatrixExpr):
+class SquaredNorm(_UnaryMatrixOp):
     """‖v‖_2^2 = vᵀv of a column vector v, as a 1 x 1 matrix."""
-
-    def __new__(cls, arg: Any) -> "SquaredNorm":
-        return super().__new__(cls, sp.sympify(arg, strict=True))
-
-    @property
-    def arg(self) -> Any:
-        return self.args[0]
 
     @property
     def shape(self) -> tuple[Any, Any]:
