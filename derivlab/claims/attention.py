@@ -15,7 +15,7 @@ import numpy as np
 import sympy as sp
 
 from derivlab.claims import Claim, Confirmation, ConfirmOptions, Outcome
-from derivlab.derivations.proof import Proof, ProofStep
+from derivlab.derivations.proof import Proof, ProofStep, as_sympy
 
 #: The thresholds as the claims state them; each proof checks them against the derivation.
 STATED_THRESHOLDS = {
@@ -44,7 +44,7 @@ def _design_proof(task: str) -> Proof:
     from derivlab.derivations.attention_proofs import attention_design_proof
 
     proof = attention_design_proof(task)
-    derived = sp.sympify(proof.steps[-1].expr, strict=True)
+    derived = as_sympy(proof.steps[-1].expr)
     stated = STATED_THRESHOLDS[task]
     # both are positive, so equal squares mean equal values (logs of integers expanded into primes)
     same = bool(derived.is_positive and stated.is_positive

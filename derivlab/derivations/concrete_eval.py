@@ -16,6 +16,7 @@ from sympy.matrices.expressions.matexpr import MatrixExpr
 
 from derivlab.derivations.bernoulli_moments import expect_polynomial
 from derivlab.derivations.notation import DiagPart, Mean, SquaredNorm
+from derivlab.derivations.proof import as_sympy
 
 
 @dataclass(frozen=True)
@@ -100,7 +101,7 @@ def equal_at_size(lhs: Any, rhs: Any, setting: ConcreteSetting) -> bool:
     diff = evaluate(lhs, setting) - evaluate(rhs, setting)
     entries = list(diff) if isinstance(diff, sp.MatrixBase) else [diff]
     for e in entries:
-        e = sp.sympify(e, strict=True)
+        e = as_sympy(e)
         if setting.scalar_definitions:
             e = e.subs(setting.scalar_definitions)
         e = sp.expand(e)

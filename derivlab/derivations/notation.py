@@ -17,6 +17,8 @@ import sympy as sp
 from sympy.matrices.expressions.matexpr import MatrixExpr
 from sympy.printing.latex import LatexPrinter
 
+from derivlab.derivations.proof import as_sympy
+
 NAMES_LATEX = {
     "w_tilde": r"\tilde{w}",
     "w_new": r"w_{new}",
@@ -26,10 +28,10 @@ NAMES_LATEX = {
 
 
 class _UnaryMatrixOp(MatrixExpr):
-    """A matrix expression of one argument (SymPy objects only: strict sympify, never strings)."""
+    """A matrix expression of one argument (SymPy objects only: never parsed from text)."""
 
     def __new__(cls, arg: Any) -> "_UnaryMatrixOp":
-        return super().__new__(cls, sp.sympify(arg, strict=True))
+        return super().__new__(cls, as_sympy(arg))
 
     @property
     def arg(self) -> Any:

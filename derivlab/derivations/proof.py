@@ -5,6 +5,7 @@ can re-check it."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any
 
 import sympy as sp
@@ -59,3 +60,22 @@ def is_zero(expr: Any) -> bool:
     if e == 0:
         return True
     return sp.simplify(e) == 0
+
+
+def as_sympy(value: Any) -> sp.Basic:
+    """A SymPy object for an internal value, without ever parsing text.
+
+    SymPy objects pass through; ints, Fractions and floats become exact/float SymPy
+    numbers; anything else (a string in particular) is a TypeError.
+    """
+    if isinstance(value, sp.Basic):
+        return value
+    if isinstance(value, bool):
+        raise TypeError("a bool is not a SymPy value")
+    if isinstance(value, int):
+        return sp.Integer(value)
+    if isinstance(value, Fraction):
+        return sp.Rational(value.numerator, value.denominator)
+    if isinstance(value, float):
+        return sp.Float(value)
+    raise TypeError(f"{type(value).__name__} is not a SymPy value")
