@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from fractions import Fraction
+from typing import Any
 
 from derivlab.claims import ConfirmOptions, Outcome
 from derivlab.derivations.noise.variants import CORRECT, KIND, WRONG, ADDITIVE_ID
@@ -35,9 +36,10 @@ def _param(claim: str, s: Fraction | float) -> Fraction | float:
     return s if claim == ADDITIVE_ID else s * s
 
 
-def exact_two_point(claim: str, options: ConfirmOptions) -> Outcome:
+def exact_two_point(claim: str, options: ConfirmOptions, correct: Any = None, wrong: Any = None) -> Outcome:
+    """Exact E_N at every size equals ``correct`` (default: the claim); every ``wrong`` version differs somewhere."""
     sizes = QUICK_SIZES if options.quick else FULL_SIZES
-    correct, wrong = CORRECT[claim], WRONG[claim]
+    correct, wrong = correct or CORRECT[claim], WRONG[claim] if wrong is None else wrong
     equal, rejected, patterns = [], {v.name: False for v in wrong}, 0
     for k, (n, d) in enumerate(sizes):
         prob = rational_problem(n, d, seed=options.seed + k)
@@ -58,15 +60,17 @@ def exact_two_point(claim: str, options: ConfirmOptions) -> Outcome:
     })
 
 
-def monte_carlo_check(claim: str, options: ConfirmOptions) -> Outcome:
+def monte_carlo_check(claim: str, options: ConfirmOptions, correct: Any = None, wrong: Any = None) -> Outcome:
+    """``correct`` inside the 1 − 1e-6 interval, every ``wrong`` version outside (defaults: the claim's catalogue)."""
+    correct, wrong = correct or CORRECT[claim], WRONG[claim] if wrong is None else wrong
     prob = regression_problem(seed=options.seed)
     std = MC_SIGMA if claim == ADDITIVE_ID else math.sqrt(MC_ALPHA)
     param = MC_SIGMA if claim == ADDITIVE_ID else MC_ALPHA
     X, y, w = prob.X, prob.y, prob.w
-    result = monte_carlo.monte_carlo_check(X, y, w, std, KIND[claim], float(CORRECT[claim].value(X, y, w, param)),
+    result = monte_carlo.monte_carlo_check(X, y, w, std, KIND[claim], float(correct.value(X, y, w, param)),
                                            MC_SAMPLES[options.quick], options.seed)
     variants = {}
-    for v in WRONG[claim]:
+    for v in wrong:
         value = float(v.value(X, y, w, param))
         z = result.z_for(value)
         variants[v.name] = {"value": value, "z": z, "rejected": abs(z) >= result.threshold,
