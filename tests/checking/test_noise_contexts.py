@@ -10,11 +10,13 @@ from pathlib import Path
 import pytest
 import sympy as sp
 
+import derivlab.checking
+
 from derivlab.checking.context import builtin_contexts, context_from_toml, load_context
 from derivlab.checking.derivation import check_derivation_text
 from derivlab.errors import InputError
 
-WRITEUPS = Path(__file__).parent / "noise"
+WRITEUPS = Path(derivlab.checking.__file__).parent / "examples" / "noise"
 
 HEADER = """
 name = "t"
@@ -126,6 +128,7 @@ def test_an_expectation_named_with_the_wrong_law_is_ill_typed():
 def test_write_ups_of_the_noise_problems_are_judged_right(name, context, expected):
     report = check_derivation_text((WRITEUPS / f"{name}.tex").read_text(), context=context)
     assert report.verdict == expected
+    assert any("two-point law" in note for note in report.notes)  # the verdict states what it relies on
     if expected == "invalid":
         bad = next(s for s in report.steps if s.verdict == "invalid")
         assert bad.counterexample is not None
