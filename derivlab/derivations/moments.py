@@ -264,16 +264,22 @@ class NoiseSpec:
         for row in matrix:
             for j, s in enumerate(row):
                 columns.setdefault(s, j)
-        symbols = list(columns)
+        present = expr.free_symbols if isinstance(expr, sp.Basic) else set()
+        symbols = [s for s in columns if s in present]
         if not symbols:
             return expr
-        poly = sp.Poly(sp.expand(expr), *symbols)
-        total = sp.Integer(0)
-        for monom, coeff in poly.terms():
-            term = coeff
-            for s, k in zip(symbols, monom):
-                if k:
-                    term *= self.model.moment(k, columns[s])
-            total += term
-        return sp.expand(total)
+        noise = set(symbols)
+        terms = []
+        for mono in sp.Add.make_args(sp.expand(expr)):  # linearity; each monomial by independence
+            factors = []
+            for factor in sp.Mul.make_args(mono):
+                base, power = factor.as_base_exp()
+                if base in noise:
+                    if not (power.is_Integer and power > 0):
+                        raise ValueError(f"not a polynomial in the noise: {factor}")
+                    factors.append(self.model.moment(int(power), columns[base]))
+                else:
+                    factors.append(factor)
+            terms.append(sp.Mul(*factors))
+        return sp.Add(*terms)
 
