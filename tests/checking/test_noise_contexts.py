@@ -140,3 +140,11 @@ def test_cli_checks_a_noise_write_up():
     assert out.returncode == 1, out.stderr
     data = json.loads(out.stdout)
     assert data["verdict"] == "invalid" and data["first_bad_step"] == 2
+
+
+def test_hints_in_a_lowered_context_name_the_noise_and_skip_bernoulli_semantics():
+    dropped = check_derivation_text((WRITEUPS / "additive_no_expectation.tex").read_text(), context="additive-gaussian")
+    hint = dropped.steps[1].hint
+    assert hint and "N is still random" in hint and "coin" not in hint
+    gram = check_derivation_text((WRITEUPS / "dropout_gram_not_diag.tex").read_text(), context="gaussian-dropout")
+    assert gram.steps[1].hint is None or "p(1−p)" not in gram.steps[1].hint
