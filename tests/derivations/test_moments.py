@@ -73,3 +73,37 @@ def test_column_bernoulli_expectation_uses_each_columns_probability():
     spec = NoiseSpec(ColumnBernoulli([Fraction(1, 3), Fraction(1, 4)]), "entries")
     Z = spec.variables((2, 2))
     assert spec.expect_polynomial(Z[0][0] * Z[1][1] ** 2, Z) == sp.Rational(1, 12)
+
+
+def test_index_normal_form_with_a_keep_probability_per_column():
+    """E[((R⊙X)ᵀ(R⊙X))_jl] = Σ_i X_ij X_il (p_j p_l + δ_jl p_j (1 − p_j)) for every n, d, R_ij ~ Bernoulli(p_j)."""
+    from derivlab.derivations.index_form import IndexRules, equal_for_all_sizes
+    from derivlab.derivations.notation import MaskMean
+
+    n, d = sp.symbols("n d", integer=True, positive=True)
+    q = sp.IndexedBase("q")
+    R, X = sp.IndexedBase("R"), sp.IndexedBase("X")
+    rules = IndexRules(mask="R", keep_probability=None, noise=NoiseSpec(ColumnBernoulli(q)),
+                       free_ranges={j: (1, d), l: (1, d)})
+    lhs = MaskMean(sp.Sum(R[i, j] * X[i, j] * R[i, l] * X[i, l], (i, 1, n)))
+    right = sp.Sum(X[i, j] * X[i, l] * (q[j] * q[l] + sp.KroneckerDelta(j, l) * q[j] * (1 - q[j])), (i, 1, n))
+    iid = sp.Sum(X[i, j] * X[i, l] * (q[j] * q[l]), (i, 1, n))
+    assert equal_for_all_sizes(lhs, right, rules)
+    assert not equal_for_all_sizes(lhs, iid, rules)
+
+
+def test_index_normal_form_with_one_gaussian_per_row():
+    """Z_ij = z_i ~ N(0, v): E[(ZᵀZ)_jl] = n v for every j, l (not n v δ_jl as for i.i.d. entries)."""
+    from derivlab.derivations.index_form import IndexRules, equal_for_all_sizes
+    from derivlab.derivations.notation import MaskMean
+
+    n, d = sp.symbols("n d", integer=True, positive=True)
+    Z = sp.IndexedBase("Z")
+    lhs = MaskMean(sp.Sum(Z[i, j] * Z[i, l], (i, 1, n)))
+    rows = IndexRules(mask="Z", keep_probability=None, noise=NoiseSpec(Normal(0, v), "rows"),
+                      free_ranges={j: (1, d), l: (1, d)})
+    entries = IndexRules(mask="Z", keep_probability=None, noise=NoiseSpec(Normal(0, v)),
+                         free_ranges={j: (1, d), l: (1, d)})
+    assert equal_for_all_sizes(lhs, n * v, rows)
+    assert equal_for_all_sizes(lhs, n * v * sp.KroneckerDelta(j, l), entries)
+    assert not equal_for_all_sizes(lhs, n * v * sp.KroneckerDelta(j, l), rows)
