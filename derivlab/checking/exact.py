@@ -43,11 +43,16 @@ class EvalError(Exception):
 class Field:
     """Arithmetic on exact scalars at one evaluation point (shares the mask ids and the square-root cache)."""
 
-    def __init__(self, *, idempotent: bool = True):
+    def __init__(self, *, idempotent: bool = True, flipped_roots: frozenset[int] = frozenset()):
         self.idempotent = idempotent
+        # Square roots of VARIABLE arguments met, keyed by the integer under the root (√(a/b) ↦ a·b):
+        # the decision re-evaluates with one of them negated to see whether the step depends on its sign.
+        self.variable_roots: dict[int, None] = {}
+        self.flipped_roots = flipped_roots
         self.empty: tuple | frozenset = frozenset() if idempotent else ()
         self.owner: list[str] = []  # mask id → random variable name
         self.radicands: set[int] = set()  # squarefree s > 1 met by square roots
+        self.constant_radicands: set[int] = set()  # ... by square roots of constants (√2), never sign-tested
         self._sqrt_cache: dict[int, tuple[int, int]] = {}
 
     # -- construction
@@ -122,7 +127,8 @@ class Field:
     def is_mask_free(self, a: Scalar) -> bool:
         return all(not m for (m, _r) in a)
 
-    def sqrt(self, a: Scalar) -> Scalar:
+    def sqrt(self, a: Scalar, *, variable: bool = True) -> Scalar:
+        """The principal root; ``variable`` roots are recorded (and negated when listed in ``flipped_roots``)."""
         if not a:
             return {}
         if not self.is_mask_free(a):
@@ -132,7 +138,14 @@ class Field:
         q = next(iter(a.values()))
         if q < 0:
             raise EvalError("square root of a negative number")
-        coef, radicand = self._sqrt_integer(q.numerator * q.denominator)
+        key = q.numerator * q.denominator
+        coef, radicand = self._sqrt_integer(key)
+        if not variable and radicand != 1:
+            self.constant_radicands.add(radicand)
+        if variable:
+            self.variable_roots[key] = None
+            if key in self.flipped_roots:
+                coef = -coef
         return {(self.empty, radicand): Fraction(coef, q.denominator)}
 
     def inverse(self, a: Scalar) -> Scalar:
