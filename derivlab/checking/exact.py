@@ -23,7 +23,7 @@ from functools import lru_cache
 from math import gcd, isqrt
 from typing import Iterable
 
-from sympy import factorint
+from sympy import factorint, isprime
 
 from derivlab.checking import limits
 from derivlab.checking.failures import Undecided
@@ -206,7 +206,7 @@ class Field:
             if n.bit_length() > 200:
                 raise Undecided("a square root of a number with more than 60 digits")
             k, s = 1, 1
-            for prime, exp in factorint(n).items():
+            for prime, exp in _factor(n).items():
                 k *= prime ** (exp // 2)
                 if exp % 2:
                     s *= prime
@@ -238,6 +238,26 @@ class Field:
     def radical_count(self) -> int:
         """How many independent square roots were met (the field has degree ≤ 2^this over Q)."""
         return len(self.radicands)
+
+
+FACTOR_SECONDS = 0.5  # factoring a radicand (two 30-digit primes would take minutes): beyond this, `unknown`
+
+
+def _factor(n: int) -> dict[int, int]:
+    """The prime factorisation of ``n``, within ``FACTOR_SECONDS`` (Undecided beyond)."""
+    if n.bit_length() <= 64:
+        return factorint(n)
+    try:
+        with limits.alarm(FACTOR_SECONDS):
+            return factorint(n)
+    except limits.AlarmExpired:
+        raise Undecided(f"a square root of a number that cannot be factored within {FACTOR_SECONDS:g} s "
+                        f"({len(str(n))} digits)") from None
+    except limits.AlarmUnavailable:  # off the main thread: a bounded search, and only primes are accepted
+        found = factorint(n, limit=10**6)
+        if any(not isprime(f) for f in found):
+            raise Undecided(f"a square root of a number that cannot be factored quickly ({len(str(n))} digits)") from None
+        return found
 
 
 @lru_cache(maxsize=4096)

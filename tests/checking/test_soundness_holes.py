@@ -122,3 +122,13 @@ def test_the_sympy_confirmation_is_stopped_by_its_alarm(monkeypatch):
     step = verdict(r"\[ \mathbb{E}_R[(R \odot X)^\top] = p X^\top \]")
     assert time.monotonic() - t0 < 10
     assert step.verdict == "unknown" and "did not finish" in step.message
+
+
+def test_a_root_of_a_product_of_two_large_primes_is_unknown_within_its_budget():
+    import time
+
+    p, q = 100000000000000000000000012349, 300000000000000000000000001057
+    t0 = time.monotonic()
+    step = verdict(rf"\[ \sqrt{{{p} \cdot {q}}}\, p = p \]")
+    assert time.monotonic() - t0 < 5
+    assert step.verdict == "unknown" and "cannot be factored" in step.message
