@@ -261,20 +261,23 @@ def _segments(span: Span) -> tuple[list[Span], list[tuple[int, str]]]:
         pieces.append((pos, a, kind))
         pos = b
     start, end, kind_before = 0, pieces[0][1], pieces[0][2]
+    current_has_eq = _has_equality(span.sub(0, end))
     for a, b, kind in pieces[1:]:
         piece = span.sub(a, b)
-        if kind_before == _COLUMN and not _has_equality(piece):
+        piece_has_eq = _has_equality(piece)
+        if kind_before == _COLUMN and not piece_has_eq:
             if "=" in piece.text:
                 notes.append((piece.start, f"'{_short(piece)}' in a reason column is not read as a step"))
             kind_before = kind
             continue  # a reason column, e.g. && \text{(by (3))}
         if defining_from is not None and defining_from <= span.start + a:
             end = b  # after 'where' / 'let' / 'setting' …: the rest of the row is definitions
-        elif _has_equality(piece) and _has_equality(span.sub(start, end)):
+        elif piece_has_eq and current_has_eq:
             segments.append((start, end))
             start, end = a, b
         else:
             end = b
+            current_has_eq = current_has_eq or piece_has_eq
         kind_before = kind
     segments.append((start, end))
     return [span.sub(a, b) for a, b in segments], notes
@@ -302,6 +305,7 @@ def _row(span: Span, block: int, env: str = "") -> Row:
 def _segment(seg: Span, *, row_start: int, math_before: bool):
     """(chain material or None, definitions, notes) of one segment of a row."""
     text = seg.text
+    chars = list(text)
     definitions: list[Definition] = []
     notes: list[tuple[int, str]] = []
     math_end = len(text)
@@ -325,8 +329,8 @@ def _segment(seg: Span, *, row_start: int, math_before: bool):
                                                    "not as a step"))
             math_end = a
             break
-        text = blank(text, a, b)
-    text = re.sub(r"\(\s*\)", lambda m: " " * len(m.group(0)), text[:math_end])
+        chars[a:b] = re.sub(r"[^\n]", " ", text[a:b])
+    text = re.sub(r"\(\s*\)", lambda m: " " * len(m.group(0)), "".join(chars[:math_end]))
     math = trim_punctuation(_unmark(Span(text, seg.start)).stripped())
     if math.text and prose.ASSIGN_SIGN.search(math.text) and not definitions:
         found = split_definitions(math, ":=", seg.start)

@@ -247,7 +247,7 @@ def _step_pairs(chains, scope: Scope):
             yield exprs[0], Expression(()), exprs[0].start  # '=' hidden by an unclosed bracket: report it
             continue
         first = 0
-        if len(exprs) > 1 and exprs[0].fragments and chain_name(exprs[0].text, scope):
+        if len(exprs) > 1 and exprs[0].fragments and "(" in exprs[0].text and chain_name(exprs[0].text, scope):
             first = 1
         for k in range(first + 1, len(exprs)):
             yield exprs[k - 1], exprs[k], chain.equals[k - 1]

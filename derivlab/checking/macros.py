@@ -22,6 +22,7 @@ import bisect
 import re
 from dataclasses import dataclass
 
+from derivlab.checking.spans import group_end
 from derivlab.checking.texsource import Problem
 
 MAX_DEPTH = 16
@@ -65,25 +66,6 @@ class _Stop(Exception):
         self.reason = reason
 
 
-def _group(text: str, i: int, open_: str = "{", close: str = "}") -> int:
-    """Index just after the group opened at ``text[i] == open_``; -1 when it is never closed."""
-    depth = 0
-    n = len(text)
-    while i < n:
-        ch = text[i]
-        if ch == "\\":
-            i += 2
-            continue
-        if ch == open_:
-            depth += 1
-        elif ch == close:
-            depth -= 1
-            if depth == 0:
-                return i + 1
-        i += 1
-    return -1
-
-
 def _skip_space(text: str, i: int) -> int:
     while i < len(text) and text[i] in " \t\n":
         i += 1
@@ -96,7 +78,7 @@ def _argument(text: str, i: int) -> tuple[str, int] | None:
     if i >= len(text):
         return None
     if text[i] == "{":
-        end = _group(text, i)
+        end = group_end(text, i)
         return (text[i + 1:end - 1], end) if end > 0 else None
     if text[i] == "\\":
         m = _CONTROL.match(text, i)
@@ -109,7 +91,7 @@ def _argument(text: str, i: int) -> tuple[str, int] | None:
 def _optional(text: str, i: int) -> tuple[str, int] | None:
     j = _skip_space(text, i)
     if j < len(text) and text[j] == "[":
-        end = _group(text, j, "[", "]")
+        end = group_end(text, j, "[", "]")
         if end > 0:
             return text[j + 1:end - 1], end
     return None
@@ -126,7 +108,7 @@ def _definition(text: str, name: str, i: int) -> tuple[str, Macro, int] | None:
         m = re.compile(r"\s*\\([a-zA-Z@]+)((?:#[1-9])*)\s*(?=\{)").match(text, i)
         if not m:
             return None
-        end = _group(text, m.end())
+        end = group_end(text, m.end())
         if end < 0:
             return None
         return m.group(1), Macro(len(m.group(2)) // 2, None, text[m.end() + 1:end - 1]), end

@@ -108,11 +108,22 @@ def text_commands(span: Span) -> list[TextCommand]:
         end = group_end(text, m.end())
         if end < 0:
             return out  # an unclosed group is reported by the document pass
-        before = text[:m.start()].rstrip()
-        after_script = before.endswith(("_", "^", "_{", "^{"))
+        after_script = _after_script(text, m.start())
         content = span.sub(m.end() + 1, end - 1)
         out.append(TextCommand(span.sub(m.start(), end), content, role_of(content.text, after_script)))
         pos = end
+
+
+def _after_script(text: str, i: int) -> bool:
+    """Is position ``i`` a subscript or superscript (``_``, ``^``, ``_{``, ``^{`` before it, spaces skipped)?"""
+    i -= 1
+    while i >= 0 and text[i].isspace():
+        i -= 1
+    if i >= 0 and text[i] == "{":
+        i -= 1
+        while i >= 0 and text[i].isspace():
+            i -= 1
+    return i >= 0 and text[i] in "_^"
 
 
 def inline_math(span: Span) -> list[Span]:
@@ -129,11 +140,16 @@ def defines_before(prose: str) -> bool:
     return bool(_PROSE_BEFORE_INLINE.search(prose))
 
 
+_TRAILING = re.compile(r"[\s.,;:]*\Z")
+
+
 def trim_punctuation(span: Span) -> Span:
-    text = span.text.rstrip()
-    while text.endswith((".", ",", ";", ":")) and not text.endswith(("\\,", "\\;", "\\:", ":=")):
-        text = text[:-1].rstrip()
-    return span.sub(0, len(text))
+    """Drop trailing '.', ',', ';', ':' and spaces (keeping the second character of ``\\,``, ``\\;``, ``\\:``)."""
+    text = span.text
+    end = _TRAILING.search(text).start()
+    if 0 < end < len(text) and text[end - 1] == "\\":
+        end += 1
+    return span.sub(0, end)
 
 
 def split_definitions(span: Span, kind: str, effective: int) -> list[Definition]:

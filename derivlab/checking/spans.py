@@ -8,13 +8,17 @@ one expression (``cases``, the ``matrix`` family, ``array``, ``substack``).
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
 NESTED_ENVIRONMENTS = ("cases", "dcases", "rcases", "matrix", "pmatrix", "bmatrix", "Bmatrix", "vmatrix",
                        "Vmatrix", "smallmatrix", "array", "subarray")
+_ENVS = "|".join(NESTED_ENVIRONMENTS)
 _DEPTH_TOKEN = re.compile(
-    r"\\(?:begin|end)\s*\{(?:" + "|".join(NESTED_ENVIRONMENTS) + r")\*?\}|\\[{}\[\]()|\\]|[{}\[\]()]"
+    r"(?P<esc>\\[{}\[\]()|\\])"
+    r"|(?P<open>\\begin\s*\{(?:" + _ENVS + r")\*?\}|[{\[(])"
+    r"|(?P<close>\\end\s*\{(?:" + _ENVS + r")\*?\}|[}\])])"
 )
 
 
@@ -38,7 +42,10 @@ class Span:
 
 
 def group_end(text: str, i: int, open_: str = "{", close: str = "}") -> int:
-    """Index just after the group opened at ``text[i] == open_`` (escaped braces skipped); -1 if never closed."""
+    """Index just after the group opened at ``text[i] == open_`` (escaped delimiters skipped); -1 if never closed.
+    Brace groups are looked up in an index built once per text, so n lookups cost O(n), not O(n²)."""
+    if open_ == "{" and close == "}":
+        return _brace_index(text).get(i, -1)
     depth, n = 0, len(text)
     while i < n:
         ch = text[i]
@@ -51,39 +58,51 @@ def group_end(text: str, i: int, open_: str = "{", close: str = "}") -> int:
             depth -= 1
             if depth == 0:
                 return i + 1
+        elif ch == "\n" and text.startswith("\n\n", i):
+            return -1  # an optional argument does not run past a paragraph
         i += 1
     return -1
 
 
-def depth_changes(text: str) -> list[tuple[int, int, int]]:
-    """(start, end, +1 | -1 | 0) of every token that opens or closes a level (0: an escaped delimiter)."""
-    out = []
-    for m in _DEPTH_TOKEN.finditer(text):
+_BRACE_TOKEN = re.compile(r"\\.|[{}]", re.S)
+
+
+@functools.lru_cache(maxsize=16)
+def _brace_index(text: str) -> dict[int, int]:
+    """{offset of '{': offset just after its matching '}'} for every closed brace group of ``text``."""
+    index, opened = {}, []
+    for m in _BRACE_TOKEN.finditer(text):
         tok = m.group(0)
-        if tok.startswith("\\begin"):
-            out.append((m.start(), m.end(), 1))
-        elif tok.startswith("\\end"):
-            out.append((m.start(), m.end(), -1))
-        elif tok[0] == "\\":
-            continue  # an escaped delimiter (or \\\\) opens nothing; matching it here keeps its '{' from counting
-        else:
-            out.append((m.start(), m.end(), 1 if tok in "{[(" else -1))
-    return out
+        if tok == "{":
+            opened.append(m.start())
+        elif tok == "}" and opened:
+            index[opened.pop()] = m.end()
+    return index
+
+
+@functools.lru_cache(maxsize=16)
+def _levels(text: str) -> tuple[list[int], list[int]]:
+    """(end offset of every token that opens or closes a level, the depth after it); built once per text."""
+    ends, depths, depth = [], [], 0
+    for m in _DEPTH_TOKEN.finditer(text):
+        kind = m.lastgroup
+        if kind == "esc":
+            continue  # an escaped delimiter (or \\\\) opens nothing; matching it keeps its '{' from counting
+        depth += 1 if kind == "open" else -1
+        ends.append(m.end())
+        depths.append(depth)
+    return ends, depths
 
 
 def find_top_level(text: str, pattern: re.Pattern) -> list[tuple[int, int]]:
     """(start, end) of every match of ``pattern`` outside braces, brackets, parentheses and nested environments."""
-    changes = depth_changes(text)
-    out, k, depth = [], 0, 0
+    ends, depths = _levels(text)
+    out, k, depth, n = [], 0, 0, len(ends)
     for m in pattern.finditer(text):
-        while k < len(changes) and changes[k][0] <= m.start():
-            a, b, step = changes[k]
-            if m.start() < b:  # the match is inside this token (e.g. '(' of '\\(')
-                break
-            depth += step
+        while k < n and ends[k] <= m.start():
+            depth = depths[k]
             k += 1
-        inside_token = k < len(changes) and changes[k][0] <= m.start() < changes[k][1]
-        if depth == 0 and not inside_token:
+        if depth == 0:
             out.append((m.start(), m.end()))
     return out
 
