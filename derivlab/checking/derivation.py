@@ -15,15 +15,17 @@ oversized files raise InputError (exit 2).
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from derivlab.checking import limits
-from derivlab.checking.blocks import Definition, SourceMap, find_blocks, inline_definitions, rows_of, strip_comments
+from derivlab.checking.blocks import Definition, SourceMap, find_blocks, inline_definitions, rows_of
 from derivlab.checking.chains import Expression, assemble
 from derivlab.checking.context import Scope, load_context
 from derivlab.checking.failures import IllTyped, StepFailure, Unparsed
+from derivlab.checking.macros import expand_macros
+from derivlab.checking.texsource import Problem, brace_problems, hide_unread, structure_problems
 from derivlab.errors import InputError
 
 VERDICTS = ("valid", "invalid", "unparsed", "ill-typed", "unknown")
@@ -131,17 +133,32 @@ class _Document:
     where: SourceMap
     pairs: list
     definitions: list
+    problems: list = field(default_factory=list)  # texsource.Problem, offsets in the file
+    notes: list = field(default_factory=list)  # (offset in ``source``, text): what was seen but not read
+
+    def problem_at(self, offset: int) -> Problem | None:
+        """The document problem (unclosed environment, formula cut off, …) that covers ``offset``, if any."""
+        file_offset = self.where.positions.source_offset(offset) if self.where.positions else offset
+        return next((p for p in self.problems if p.covers(file_offset)), None)
 
 
 def _read_document(text: str, scope: Scope) -> _Document:
+    """The stages of reading: hide what TeX never reads → expand macros → find broken structure → blocks →
+    rows → chains → steps; definitions from rows and prose."""
     if len(text.encode("utf-8", "surrogatepass")) > limits.MAX_FILE_BYTES:
         raise InputError(f"the derivation is larger than {limits.MAX_FILE_BYTES} bytes")
-    source = strip_comments(text)
+    hidden, problems = hide_unread(text)
+    source, positions, macro_problems = expand_macros(hidden)
     blocks = find_blocks(source)
+    found = structure_problems(source) + [p for b in blocks for p in brace_problems(b.text, b.start)]
+    problems += macro_problems + [Problem(positions.source_offset(p.offset), p.reason,
+                                          None if p.end is None else positions.source_offset(p.end)) for p in found]
     rows = [row for i, block in enumerate(blocks) for row in rows_of(block, i)]
     definitions = sorted(inline_definitions(source, blocks) + [d for r in rows for d in r.definitions],
                          key=lambda d: d.effective)
-    return _Document(source, SourceMap(source), list(_step_pairs(assemble(rows), scope)), definitions)
+    notes = sorted(n for r in rows for n in r.notes)
+    return _Document(source, SourceMap(text, positions), list(_step_pairs(assemble(rows), scope)), definitions,
+                     sorted(problems, key=lambda p: p.offset), notes)
 
 
 def _scoped_pairs(doc: _Document, scope: Scope, notes: list[str]):
@@ -164,10 +181,18 @@ def check_derivation_text(text: str, *, context: str | Scope = "dropout", seed: 
     context_name = scope.name if isinstance(context, Scope) else str(context)
     doc = _read_document(text, scope)
     notes: list[str] = list(scope.assumptions)  # what the verdicts rely on (noise_laws: moment matching)
+    notes += [f"{_place(doc.where, p.offset)}: {p.reason}" for p in doc.problems]
+    notes += [f"line {doc.where.line_col(offset)[0]}: {note}" for offset, note in doc.notes]
     steps: list[StepVerdict] = []
     scoped = _scoped_pairs(doc, scope, notes)
     for index, lhs, rhs, eq_offset, step_scope in progress.track(scoped, "checking steps", total=len(doc.pairs)):
         line = doc.where.line_col(eq_offset)[0]
+        problem = doc.problem_at(eq_offset)
+        if problem is not None:
+            steps.append(StepVerdict(index, line, lhs.latex(), rhs.latex(), "unparsed", "document",
+                                     f"{_place(doc.where, problem.offset)}: {problem.reason}; this step is not judged",
+                                     column=doc.where.file_line_col(problem.offset)[1]))
+            continue
         if total.remaining() <= 0:
             steps.append(StepVerdict(index, line, lhs.latex(), rhs.latex(), "unknown", "none",
                                      f"time budget of {limits.TOTAL_SECONDS:g} s for the file exhausted"))
@@ -178,9 +203,14 @@ def check_derivation_text(text: str, *, context: str | Scope = "dropout", seed: 
         notes.insert(0, "no derivation found: no chain e0 = e1 in any math block "
                         "(align, equation, gather, \\[ \\], $$ $$)")
     first_bad = next((s for s in steps if s.verdict != "valid"), None)
-    verdict = "unparsed" if not steps else first_bad.verdict if first_bad else "valid"
+    verdict = "unparsed" if not steps or doc.problems and not first_bad else first_bad.verdict if first_bad else "valid"
     return DerivationReport(file, context_name, verdict, first_bad.index if first_bad else None, tuple(steps),
                             tuple(notes), time.monotonic() - started)
+
+
+def _place(where: SourceMap, file_offset: int) -> str:
+    line, column = where.file_line_col(file_offset)
+    return f"line {line}, column {column}"
 
 
 @dataclass(frozen=True)
@@ -218,7 +248,7 @@ def _step_pairs(chains, scope: Scope):
             yield exprs[0], Expression(()), exprs[0].start  # '=' hidden by an unclosed bracket: report it
             continue
         first = 0
-        if len(exprs) > 1 and exprs[0].fragments and chain_name(exprs[0].text, scope):
+        if len(exprs) > 1 and exprs[0].fragments and "(" in exprs[0].text and chain_name(exprs[0].text, scope):
             first = 1
         for k in range(first + 1, len(exprs)):
             yield exprs[k - 1], exprs[k], chain.equals[k - 1]
@@ -296,9 +326,12 @@ def check_step(index: int, line: int, lhs: Expression, rhs: Expression, scope: S
         return StepVerdict(**base, verdict="invalid", method=outcome.method, message=_difference(outcome.counterexample),
                            counterexample=outcome.counterexample, hint=hint, seconds=time.monotonic() - t0)
     method, message = outcome.method, outcome.message
-    confirmed = _confirm_symbolically(left, right, scope, deadline)
-    if confirmed:
-        method += f"; confirmed by SymPy at {confirmed}"
+    confirmation = _confirm_symbolically(left, right, scope, deadline)
+    if confirmation.agrees is False:
+        return StepVerdict(**base, verdict="unknown", method=method + f"; SymPy at {confirmation.sizes}",
+                           message=f"the two methods disagree: the exact randomized test finds the sides equal, "
+                                   f"but {confirmation.note}", seconds=time.monotonic() - t0)
+    method += "; " + confirmation.note
     return StepVerdict(**base, verdict="valid", method=method, message=message,
                        error_probability=outcome.error_probability, seconds=time.monotonic() - t0)
 
@@ -315,23 +348,55 @@ def _difference(example: dict | None) -> str:
 
 
 SYMBOLIC_MAX_NODES = 120
+SYMBOLIC_MAX_DEGREE = 12      # SymPy expands lhs − rhs: beyond this degree the confirmation is skipped
 SYMBOLIC_MIN_SECONDS = 1.0
+SYMBOLIC_MAX_SECONDS = 2.0
 
 
-def _confirm_symbolically(left, right, scope: Scope, deadline: limits.Deadline) -> str | None:
-    """'n=2, d=2' when SymPy proves the step at that size (only for small steps with time left)."""
+@dataclass(frozen=True)
+class Confirmation:
+    """The SymPy cross-check of a valid step: agrees True (proved at ``sizes``), False (disproved or failed),
+    None (not attempted: too large, no time, switched off); ``note`` says which, for the method text."""
+
+    agrees: bool | None
+    sizes: str
+    note: str
+
+
+def _confirm_symbolically(left, right, scope: Scope, deadline: limits.Deadline) -> Confirmation:
+    """SymPy at n = d = 2 with symbolic entries, inside the step's clock (an alarm stops a runaway expansion)."""
+    from derivlab.checking import bounds
     from derivlab.checking.expr import walk
     from derivlab.checking.symbolic import confirm
 
-    nodes = sum(1 for _ in walk(left)) + sum(1 for _ in walk(right))
-    if nodes > SYMBOLIC_MAX_NODES or deadline.remaining() < SYMBOLIC_MIN_SECONDS or not symbolic_enabled():
-        return None
     sizes = {s: 2 for s in scope.sizes}
+    where = ", ".join(f"{k}={v}" for k, v in sizes.items()) or "scalar size"
+    nodes = sum(1 for _ in walk(left)) + sum(1 for _ in walk(right))
+    if not symbolic_enabled():
+        return Confirmation(None, where, "SymPy confirmation switched off")
+    if nodes > SYMBOLIC_MAX_NODES:
+        return Confirmation(None, where, f"SymPy confirmation skipped ({nodes} nodes)")
     try:
-        ok = confirm(left, right, scope, sizes)
-    except (ValueError, TypeError, ZeroDivisionError, StepFailure):
-        return None
-    return ", ".join(f"{k}={v}" for k, v in sizes.items()) or "scalar size" if ok else None
+        degree = bounds.difference_degree(bounds.degree(left, sizes), bounds.degree(right, sizes))
+    except StepFailure:
+        degree = SYMBOLIC_MAX_DEGREE + 1
+    if degree > SYMBOLIC_MAX_DEGREE:
+        return Confirmation(None, where, f"SymPy confirmation skipped (degree {degree})")
+    seconds = min(SYMBOLIC_MAX_SECONDS, deadline.remaining())
+    if seconds < SYMBOLIC_MIN_SECONDS:
+        return Confirmation(None, where, "SymPy confirmation skipped (no time left)")
+    try:
+        with limits.alarm(seconds):
+            ok = confirm(left, right, scope, sizes)
+    except limits.AlarmExpired:
+        return Confirmation(False, where, f"the SymPy confirmation at {where} did not finish within {seconds:.1f} s")
+    except limits.AlarmUnavailable:
+        return Confirmation(None, where, "SymPy confirmation skipped (not on the main thread)")
+    except (ValueError, TypeError, ZeroDivisionError, ArithmeticError, StepFailure) as exc:
+        return Confirmation(False, where, f"the SymPy confirmation at {where} failed ({type(exc).__name__})")
+    if ok:
+        return Confirmation(True, where, f"confirmed by SymPy at {where}")
+    return Confirmation(False, where, f"SymPy at {where} does not reduce lhs − rhs to 0")
 
 
 _SYMBOLIC = {"on": True}
