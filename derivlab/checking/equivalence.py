@@ -21,6 +21,7 @@ from typing import Any
 
 from derivlab.checking import bounds, limits
 from derivlab.checking.decisive_sizes import decisive_sizes, needs_inverse
+from derivlab.checking.two_point_guard import two_point_limit
 from derivlab.checking.evaluate import Matrix, Point, make_evaluator
 from derivlab.checking.exact import EvalError, NonPolynomial
 from derivlab.checking.expr import Expr, free_random, free_variables, shape_text
@@ -170,6 +171,9 @@ def decide(lhs: Expr, rhs: Expr, scope: Any, *, seed: int = 0, deadline: limits.
     if lhs.shape != rhs.shape:
         raise IllTyped(f"the two sides have different shapes: the left is {shape_text(lhs.shape)}, "
                        f"the right is {shape_text(rhs.shape)}")
+    two_point = two_point_limit(lhs, rhs, scope)
+    if two_point and two_point[0] == "inside":
+        raise Undecided(two_point[1])
     rng = random.Random(seed)
     variables = _variables(lhs, rhs, scope)
     pi = atom_probability([scope.domains.get(n, "reals") for n in variables])
@@ -193,6 +197,8 @@ def decide(lhs: Expr, rhs: Expr, scope: Any, *, seed: int = 0, deadline: limits.
             miss *= min(1.0, bounds.failure_bound(diff_degree, comparison.radical_primes, pi) * (1 + len(roots)))
         if sizes in decisive:  # a false step is false at one of the decisive sizes: only they bound the error
             worst = max(worst, miss)
+    if two_point:  # equal at the two-point values of a free Gaussian entry: proves nothing about the Gaussian
+        raise Undecided(two_point[1])
     if piecewise is not None:
         return _decide_by_cases(lhs, rhs, scope, variables, rng, deadline, assignments, piecewise)
     tested = ", ".join(_size_text(a) for a in assignments)
