@@ -183,20 +183,11 @@ def _jsonable(value: Any) -> Any:
 
 
 def _builders() -> list[Callable[[], Sequence[Claim]]]:
-    builders: list[Callable[[], Sequence[Claim]]] = []
-    try:
-        from derivlab.claims.dropout import dropout_claims
-    except ImportError:  # topic not built yet
-        pass
-    else:
-        builders.append(dropout_claims)
-    try:
-        from derivlab.claims.attention import attention_claims
-    except ImportError:
-        pass
-    else:
-        builders.append(attention_claims)
-    return builders
+    """The topic modules' claim builders; a topic that fails to import is an error, never skipped."""
+    from derivlab.claims.attention import attention_claims
+    from derivlab.claims.dropout import dropout_claims
+
+    return [dropout_claims, attention_claims]
 
 
 def all_claims() -> dict[str, Claim]:

@@ -166,10 +166,8 @@ def format_value(value: Any) -> str:
 def wrong_versions(results: dict[str, Any], claim_ids: Iterable[str]) -> list[dict]:
     """The catalogue of wrong versions students write (``derivlab.derivations.dropout_variants``) with
     what each numeric confirmation measured against them: Monte Carlo z, exact-enumeration rejection."""
-    try:
-        from derivlab.derivations.dropout_variants import variant_catalogue_json
-    except ImportError:
-        return []
+    from derivlab.derivations.dropout_variants import variant_catalogue_json
+
     measured: dict[str, dict[str, str]] = {}
     for cid in claim_ids:
         result = results.get(cid)

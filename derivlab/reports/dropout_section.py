@@ -2,7 +2,7 @@
 
 Everything shown comes from the claims registry (``verify_claims``), the
 dropout chain (``derivlab.derivations.dropout_chain``) and the numerics
-(``derivlab.numerics``); a piece that is not available yet is shown as
+(``derivlab.numerics``); a claim that does not verify is shown as
 "not yet verified" with the reason.
 """
 

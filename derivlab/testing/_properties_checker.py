@@ -21,7 +21,5 @@ def step_verdict_matches(step: DerivationStep) -> str | None:
 
 
 def checker_properties() -> list[tuple[str, str, str, Any, Any, float]]:
-    import derivlab.checking.derivation  # noqa: F401  (ImportError until the checker exists)
-
     return [("checker/derivation-steps", "checker", step_verdict_matches.__doc__, derivation_steps,
              step_verdict_matches, 0.3)]
