@@ -10,7 +10,6 @@ never drawn from made-up data.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
