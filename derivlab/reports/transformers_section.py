@@ -12,6 +12,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from derivlab.claims import claims_for_question
 from derivlab.derivations.attention_closed_forms import closed_form
 from derivlab.derivations.attention_scores import symbolic_design
 from derivlab.derivations.attention_thresholds import scale_threshold
@@ -24,7 +25,7 @@ from derivlab.reports.templating import trusted
 from derivlab.transformers.comparison import compare_task
 from derivlab.transformers.designs import hand_coded_design
 
-ATTENTION_CLAIMS = ("attention.numpy-torch", "attention.identity", "attention.first", "attention.unique")
+ATTENTION_CLAIMS = tuple(c.id for c in claims_for_question("Q2"))
 
 TASK_TEXT = {
     "identity": ("b", "Select by content: the identity task",
