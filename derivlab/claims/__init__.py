@@ -20,7 +20,7 @@ from derivlab.derivations.proof import Proof
 from derivlab.derivations.statements import STATEMENTS, Statement
 from derivlab.errors import InputError
 
-#: The stable claim ids (interfaces.md), in the order of their statements.
+#: The stable claim ids (docs/spec/interfaces.md), in the order of their statements.
 CLAIM_IDS: tuple[str, ...] = tuple(s.claim for s in STATEMENTS)
 
 

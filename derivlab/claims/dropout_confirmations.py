@@ -197,16 +197,3 @@ def identity_convergence_trace(*, quick: bool = True, seed: int = 0) -> dict:
     trace = monte_carlo.convergence_trace(prob.X, prob.y, prob.w, prob.keep_probability, MC_SAMPLES[quick], seed)
     trace["exact"] = float(CORRECT_IDENTITY.value(prob.X, prob.y, prob.w, prob.keep_probability))
     return trace
-
-
-def sgd_figure_trace(*, quick: bool = True, seed: int = 0, convention: str = "keep-mask") -> dict:
-    """For a figure: SGD iterates, their running average and the closed-form target of ``convention``."""
-    from derivlab.numerics.torch_sgd import sgd_trace
-
-    prob = regression_problem(seed=seed)
-    p = prob.keep_probability
-    trace = sgd_trace(prob.X, prob.y, p, convention=convention, steps=SGD_STEPS[quick], seed=seed)
-    target = (closed.closed_form_minimizer(prob.X, prob.y, p) if convention == "keep-mask"
-              else closed.rescaled_ridge_solution(prob.X, prob.y, p))
-    trace["closed_form"] = [float(v) for v in target]
-    return trace

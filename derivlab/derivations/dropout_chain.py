@@ -1,5 +1,5 @@
 """The dropout identity derived in MATRIX notation, in the student format of
-derivation-format.md (no Σ, no indices), from E_R‖y − (R ⊙ X)w̃‖² to
+docs/spec/derivation-format.md (no Σ, no indices), from E_R‖y − (R ⊙ X)w̃‖² to
 ‖y − pXw̃‖² + p(1 − p)‖Γw̃‖², then on to the rescaled ridge form.
 
 Every step is verified before it is returned, twice: for EVERY n, d by the
@@ -149,7 +149,7 @@ def substitution_before(index: int) -> str | None:
 
 
 def derivation_tex() -> str:
-    """The chain as one align* block in the student format (derivation-format.md)."""
+    """The chain as one align* block in the student format (docs/spec/derivation-format.md)."""
     steps = matrix_derivation_chain()
     rows = [steps[0].latex]
     for k, step in enumerate(steps[1:], start=1):

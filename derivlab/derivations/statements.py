@@ -92,5 +92,5 @@ STATEMENTS: tuple[Statement, ...] = (IDENTITY, RESCALED_RIDGE, MINIMIZER, TORCH_
 
 
 def by_id(claim: str) -> Statement:
-    """The statement of ``claim`` (a stable claim id of interfaces.md)."""
+    """The statement of ``claim`` (a stable claim id of docs/spec/interfaces.md)."""
     return next(s for s in STATEMENTS if s.claim == claim)

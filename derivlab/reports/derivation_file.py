@@ -1,5 +1,5 @@
 """OUT/derivations/dropout.tex: the report's dropout derivation alone, in the
-student format of derivation-format.md (an ``align*`` chain, rows ``&= ...``),
+student format of docs/spec/derivation-format.md (an ``align*`` chain, rows ``&= ...``),
 so that ``derivlab check derivation`` grades the report like a student.
 
 The rows are the ``.latex`` of ``derivlab.derivations.dropout_chain.

@@ -27,7 +27,7 @@ OBJECTIVE_LATEX, TIKHONOV_LATEX = IDENTITY.lhs, IDENTITY.rhs  # (2) and (4), fro
 OBJECTIVE_TEXT, TIKHONOV_TEXT = IDENTITY.lhs_text, IDENTITY.rhs_text
 MAX_CANDIDATES = 40
 
-#: an expectation in any spelling derivation-format.md accepts (\mathbb{E}, E_R, \operatorname{E}, ...).
+#: an expectation in any spelling docs/spec/derivation-format.md accepts (\mathbb{E}, E_R, \operatorname{E}, ...).
 _EXPECTATION = re.compile(
     r"\\mathbb\s*\{?\s*E|\\mathcal\s*\{?\s*E|\\operatorname\s*\{\s*E\s*\}|\\mathrm\s*\{\s*E\s*\}"
     r"|\\text\s*\{\s*E\s*\}|(?<![A-Za-z\\])E\s*(?:_|\[|\\left|\\big|\\Big)"

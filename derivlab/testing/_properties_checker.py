@@ -1,6 +1,6 @@
 """Properties of the derivation checker (``derivlab check derivation``): on single steps of
 the dropout derivation in randomly chosen accepted spellings, a correct step is judged
-``valid`` and a known mistake ``invalid`` (derivation-format.md)."""
+``valid`` and a known mistake ``invalid`` (docs/spec/derivation-format.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The attention model of problems.md (a) and its plausible wrong twins, for the claim
+"""The attention model of docs/spec/problems.md (a) and its plausible wrong twins, for the claim
 ``attention.numpy-torch``: each is ONE forward definition ``forward(ops, seq, Kw, Qw, Vw, pos)``
 written against a tiny array namespace (``TorchOps``, ``SympyOps``, ``NumpyOps``), so a symbolic
 and a numeric check judge the same code. Kw, Qw, Vw are ``nn.Linear`` weights, i.e. Kmᵀ, Qmᵀ,

@@ -68,3 +68,15 @@ def test_ruff_reports_a_planted_mistake(tmp_path):
     assert proc.returncode == 1
     for code in ("F401", "B006", "F821"):
         assert code in proc.stdout, proc.stdout
+
+
+def test_references_to_specification_files_point_inside_the_repository():
+    import re
+
+    texts = {p: p.read_text(encoding="utf-8") for p in [*(ROOT / "derivlab").rglob("*"), ROOT / "README.md"]
+             if p.is_file() and p.suffix in (".py", ".md", ".j2", ".lark", ".toml")}
+    outside = [str(p.relative_to(ROOT)) for p, t in texts.items() if "shared/spec" in t or "/work/" in t]
+    assert not outside
+    for p, text in texts.items():
+        for ref in re.findall(r"docs/spec/[\w-]+\.md", text):
+            assert (ROOT / ref).is_file(), (p, ref)
