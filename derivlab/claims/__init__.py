@@ -33,7 +33,7 @@ class ConfirmOptions:
 
 
 @dataclass(frozen=True)
-class Outcome:
+class ConfirmationOutcome:
     """What a numeric confirmation returns: did the numbers agree, and the statistics behind it."""
 
     agrees: bool
@@ -45,7 +45,7 @@ class Confirmation:
     """A numeric confirmation of a claim, e.g. kind = "monte-carlo" or "torch-sgd"."""
 
     kind: str
-    run: Callable[[ConfirmOptions], Outcome]
+    run: Callable[[ConfirmOptions], ConfirmationOutcome]
     description: str = ""
 
 

@@ -14,7 +14,7 @@ from dataclasses import replace
 import numpy as np
 import sympy as sp
 
-from derivlab.claims import Claim, Confirmation, ConfirmOptions, Outcome
+from derivlab.claims import Claim, Confirmation, ConfirmOptions, ConfirmationOutcome
 from derivlab.derivations import statements
 from derivlab.derivations.proof import Proof, ProofStep, as_sympy
 
@@ -50,7 +50,7 @@ def _design_proof(task: str) -> Proof:
 # --- confirmations: the designs ------------------------------------------------------------------
 
 
-def _torch_forward_on_every_input(task: str, options: ConfirmOptions) -> Outcome:
+def _torch_forward_on_every_input(task: str, options: ConfirmOptions) -> ConfirmationOutcome:
     """PyTorch (float64) forward of the design on every input vs the closed form; the criterion on torch's outputs."""
     import torch
 
@@ -77,13 +77,13 @@ def _torch_forward_on_every_input(task: str, options: ConfirmOptions) -> Outcome
     passed, _, _ = judge_outputs(task, batch, out)
     failures = int(np.sum(~passed))
     agrees = diff_out <= 1e-9 and diff_w <= 1e-9 and failures == 0
-    return Outcome(agrees, {
+    return ConfirmationOutcome(agrees, {
         "headline": f"{len(batch.names)} inputs, |torch − closed form| ≤ {max(diff_out, diff_w):.1e}, {failures} criterion failures",
         "inputs": len(batch.names), "max_abs_diff_output": diff_out, "max_abs_diff_weights": diff_w,
         "tolerance": 1e-9, "criterion_failures": failures, "scales": design.params, "dtype": "float64"})
 
 
-def _threshold_bracket(task: str, options: ConfirmOptions, rel: float = 1e-4) -> Outcome:
+def _threshold_bracket(task: str, options: ConfirmOptions, rel: float = 1e-4) -> ConfirmationOutcome:
     """The design at c*(1 − rel) fails on some input (the predicted worst one among them); at c*(1 + rel) all pass."""
     from derivlab.derivations.attention_thresholds import scale_threshold
     from derivlab.transformers.criterion import evaluate_on_all_inputs
@@ -96,7 +96,7 @@ def _threshold_bracket(task: str, options: ConfirmOptions, rel: float = 1e-4) ->
     failing = [lo.batch.names[i] for i in np.flatnonzero(~lo.passed)]
     worst_predicted = th.worst_sequence in failing
     agrees = lo.failures > 0 and hi.failures == 0 and worst_predicted
-    return Outcome(agrees, {
+    return ConfirmationOutcome(agrees, {
         "headline": f"c* = {th.value:.6f}: ×(1 − {rel:g}) fails {lo.failures}/{len(lo.passed)} (incl. {th.worst_sequence}), "
                     f"×(1 + {rel:g}) fails {hi.failures}",
         "threshold": th.value, "threshold_exact": str(th.exact), "below": below, "above": above,
@@ -157,7 +157,7 @@ def _sdpa_oracle(rng: np.random.Generator, shapes: int) -> tuple[float, int]:
     return worst, compared
 
 
-def _numpy_torch_trials(options: ConfirmOptions) -> Outcome:
+def _numpy_torch_trials(options: ConfirmOptions) -> ConfirmationOutcome:
     """The notebook's 10-trial test (float32, allclose rtol 1e-3) and random shapes in float64 (tight)."""
     import torch
 
@@ -204,7 +204,7 @@ def _numpy_torch_trials(options: ConfirmOptions) -> Outcome:
 
     agrees = (notebook_ok == 10 and max_diff <= 1e-10 and sdpa_diff <= 1e-10
               and mutants_killed == len(killed) == len(WRONG_VARIANTS))
-    return Outcome(agrees, {
+    return ConfirmationOutcome(agrees, {
         "headline": f"notebook test {notebook_ok}/10, {shapes} random shapes |diff| ≤ {max_diff:.1e}, "
                     f"SDPA oracle on {sdpa_sequences} sequences |diff| ≤ {sdpa_diff:.1e}, "
                     f"{mutants_killed}/{len(killed)} wrong formulas rejected",

@@ -12,6 +12,7 @@ from derivlab.claims import dropout_confirmations as conf
 from derivlab.derivations import statements
 from derivlab.derivations.dropout_variants import variants_of
 from derivlab.derivations.proof import Proof
+from derivlab.numerics.monte_carlo import Z_THRESHOLD
 
 def _identity_proof() -> Proof:
     """The general proof, confirmed independently by the exact ring proof at n = d = 8."""
@@ -52,7 +53,7 @@ def dropout_claims() -> list[Claim]:
                   Confirmation("exact-enumeration", conf.identity_enumeration,
                                "all 2^(nd) masks in exact rationals at tiny sizes; wrong variants must differ"),
                   Confirmation("monte-carlo", conf.identity_monte_carlo,
-                               "50 x 10, |z| < 4.89 (false alarms 1e-6); wrong variants must be rejected"),
+                               f"50 x 10, |z| < {Z_THRESHOLD:.2f} (false alarms 1e-6); wrong variants must be rejected"),
               ), variants_of("dropout.identity")),
         Claim("dropout.rescaled-ridge", "With w~ = w_new/p dropout is ordinary Tikhonov", statements.RESCALED_RIDGE,
               _ridge_proof, (

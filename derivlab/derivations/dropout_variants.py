@@ -10,7 +10,7 @@ p is the KEEP probability. Checks:
   function of symbolic entries and p at sizes (1,1), (2,2), (3,2), (2,3)?
   A wrong variant fails at some size, so it is wrong for general n, d.
 * ``variant_survives_monte_carlo``: the Monte Carlo test at 50 x 10
-  (|z| < 4.89, false alarms 1e-6), or for minimisers the gradient test.
+  (|z| < monte_carlo.Z_THRESHOLD, false alarms 1e-6), or for minimisers the gradient test.
 * ``variant_survives_enumeration``: exact equality over all 2^(nd) masks.
 """
 

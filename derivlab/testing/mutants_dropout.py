@@ -6,7 +6,7 @@ identity, rescaled ridge, minimiser: the candidates are the correct version and 
 variants each claim carries (``Claim.variants``, from ``derivations.dropout_variants``),
 judged by the catalogue's own checks:
 ``variant_holds_symbolically`` (SymPy, exact expectation over symbolic masks at sizes
-(1,1), (2,2), (3,2), (2,3)) and ``variant_survives_monte_carlo`` (50 x 10, |z| < 4.89,
+(1,1), (2,2), (3,2), (2,3)) and ``variant_survives_monte_carlo`` (50 x 10, |z| < Z_THRESHOLD,
 false alarms 1e-6; the gradient test for minimisers).
 
 torch inverted dropout: a candidate is a dropout rule (``DropoutRuleVariant``: keep
@@ -25,6 +25,7 @@ import sympy as sp
 from derivlab.claims import all_claims
 from derivlab.derivations import dropout_variants as owner
 from derivlab.derivations.bernoulli_moments import expect_polynomial
+from derivlab.numerics.monte_carlo import Z_THRESHOLD
 from derivlab.testing._judging import Candidate, Judge, NumericVerdict, z_test
 
 SYMBOLIC_SIZE = (2, 3)  # n, d: d ≥ 2 so XᵀX ≠ diag(XᵀX); n ≥ 2 so sums over rows matter
@@ -136,7 +137,7 @@ def _numeric_torch(candidate: Candidate, seed: int) -> NumericVerdict:
 
 
 _OWNER_SYMBOLIC = "dropout_variants.variant_holds_symbolically: SymPy, exact E_R at sizes (1,1), (2,2), (3,2), (2,3)"
-_OWNER_NUMERIC = "dropout_variants.variant_survives_monte_carlo: 50 x 10, 4000 masks, |z| < 4.89 (alpha 1e-6)"
+_OWNER_NUMERIC = f"dropout_variants.variant_survives_monte_carlo: 50 x 10, 4000 masks, |z| < {Z_THRESHOLD:.2f} (alpha 1e-6)"
 
 JUDGES = {
     claim: Judge(claim, _OWNER_SYMBOLIC, _OWNER_NUMERIC + (" (gradient test)" if claim == owner.MIN else ""),
