@@ -146,16 +146,3 @@ def _cached_chain() -> tuple[ProofStep, ...]:
 def substitution_before(index: int) -> str | None:
     """The definition row to write before step ``index`` (the rescaling), or None."""
     return RESCALING_LATEX if index == IDENTITY_STEPS else None
-
-
-def derivation_tex() -> str:
-    """The chain as one align* block in the student format (docs/spec/derivation-format.md)."""
-    steps = matrix_derivation_chain()
-    rows = [steps[0].latex]
-    for k, step in enumerate(steps[1:], start=1):
-        definition = substitution_before(k)
-        if definition:
-            rows.append(definition)
-        rows.append(f"&= {step.latex}")
-    body = " \\\\\n".join(rows)
-    return "\\begin{align*}\n" + body + "\n\\end{align*}\n"

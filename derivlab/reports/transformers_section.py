@@ -16,11 +16,11 @@ from derivlab.claims import claims_for_question
 from derivlab.derivations.attention_closed_forms import closed_form
 from derivlab.derivations.attention_scores import symbolic_design
 from derivlab.derivations.attention_thresholds import scale_threshold
+from derivlab.derivations.notation import course_latex
 from derivlab.progress import stage
 from derivlab.reports.claim_views import claim_view
 from derivlab.reports.dropout_figures import FIGURE_DIR, figure_view
 from derivlab.reports.latex_escape import escape_latex
-from derivlab.reports.notation import course_latex
 from derivlab.reports.templating import trusted
 from derivlab.transformers.comparison import compare_task
 from derivlab.transformers.designs import hand_coded_design
