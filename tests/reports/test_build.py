@@ -6,7 +6,6 @@ To stay in the test budget the fixture verifies two claims for real and trains 1
 """
 
 import re
-import shutil
 
 import pytest
 
@@ -101,7 +100,6 @@ def test_the_derivation_file_check_can_fail(report, tmp_path):
 
 
 @pytest.mark.tex
-@pytest.mark.skipif(shutil.which("pdflatex") is None, reason="needs pdflatex (texlive-latex-base)")
 def test_solutions_compile_to_a_pdf(report):
     from derivlab.reports.tex import compile_pdf
 
