@@ -236,6 +236,6 @@ def attention_claims() -> list[Claim]:
             lambda task=task: _design_proof(task),
             (Confirmation("torch-forward", lambda o, task=task: _torch_forward_on_every_input(task, o),
                           "PyTorch forward (float64) of the design on every input against the closed form"),
-             Confirmation("exact-enumeration", lambda o, task=task: _threshold_bracket(task, o),
+             Confirmation("threshold-bracket", lambda o, task=task: _threshold_bracket(task, o),
                           "the criterion on every input just below and just above the derived threshold"))))
     return claims
