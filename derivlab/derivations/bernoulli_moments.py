@@ -37,11 +37,6 @@ def expect_polynomial(expr: Any, mask_symbols: Sequence[sp.Symbol], p: Any) -> A
     return total
 
 
-def second_moment(same_entry: bool, p: Any) -> Any:
-    """E[R_ij R_kl]: p when (i, j) = (k, l) (idempotence), p² otherwise (independence)."""
-    return p if same_entry else p**2
-
-
 def second_moment_indexed(i: Any, j: Any, k: Any, l: Any, p: Any) -> Any:
     """E[R_ij R_kl] = p² + p(1 − p) δ_ik δ_jl, with symbolic indices (Kronecker deltas)."""
     return p**2 + p * (1 - p) * sp.KroneckerDelta(i, k) * sp.KroneckerDelta(j, l)
