@@ -111,6 +111,14 @@ def concrete_identity_proof(n: int, d: int) -> Proof:
                  steps, holds, detail=f"{n * d} mask entries, {len(objective)} monomials")
 
 
+def to_sympy(problem: ConcreteProblem, f: Any, masks: dict | None = None) -> Any:
+    """A ring element as a SymPy expression, the mask generators optionally replaced (e.g. by random symbols)."""
+    expr = f.as_expr()
+    if masks:
+        expr = expr.xreplace(masks)
+    return expr
+
+
 def mask_symbols(problem: ConcreteProblem) -> list[sp.Symbol]:
     """The SymPy symbols of the mask entries R_ij (row by row)."""
     return [sp.Symbol(str(g)) for row in problem.R for g in row]
