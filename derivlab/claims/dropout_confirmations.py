@@ -56,7 +56,7 @@ def _enumerate_objective(options: ConfirmOptions, correct: ObjectiveVariant, wro
         "headline": f"exact at {sum(equal)}/{len(equal)} sizes; {killed}/{len(wrong)} wrong variants unequal",
         "sizes": [list(s) for s in _sizes(options)], "masks_enumerated": masks, "arithmetic": "fractions.Fraction",
         "keep_probability": str(rational_problem(1, 1).keep_probability), "equal_at_each_size": equal,
-        "wrong_variants_rejected": rejected, "convention": CONVENTION,
+        "wrong_variants": {name: {"rejected": r} for name, r in rejected.items()}, "convention": CONVENTION,
     })
 
 
@@ -124,7 +124,8 @@ def minimizer_exact_gradient(options: ConfirmOptions) -> ConfirmationOutcome:
     return ConfirmationOutcome(all(zero) and all(twin) and killed == len(MINIMIZER_VARIANTS), {
         "headline": f"gradient exactly 0 at {sum(zero)}/{len(zero)} sizes; {killed}/{len(MINIMIZER_VARIANTS)} wrong ≠ 0",
         "sizes": [list(s) for s in _sizes(options)], "gradient_zero": zero, "rescaled_twin_exact": twin,
-        "wrong_variants_rejected": rejected, "arithmetic": "fractions.Fraction, all 2^(nd) masks",
+        "wrong_variants": {name: {"rejected": r} for name, r in rejected.items()},
+        "arithmetic": "fractions.Fraction, all 2^(nd) masks",
         "convention": CONVENTION,
     })
 
@@ -142,7 +143,8 @@ def minimizer_monte_carlo(options: ConfirmOptions) -> ConfirmationOutcome:
     details.update({
         "headline": f"max|z|={result.max_abs_z:.2f} (<{result.threshold:.2f}); "
                     f"{sum(rejected.values())}/{len(wrong)} wrong rejected",
-        "wrong_variants": {name: {"max_abs_z": r.max_abs_z, "rejected": rejected[name]} for name, r in wrong.items()},
+        "wrong_variants": {name: {"z": r.max_abs_z, "rejected": rejected[name]} for name, r in wrong.items()},
+        "wrong_variants_z": "the largest |z_j| over the d gradient coordinates",
         "size": list(prob.shape), "keep_probability": prob.keep_probability, "convention": CONVENTION,
     })
     return ConfirmationOutcome(result.agrees and all(rejected.values()), details)
