@@ -1,7 +1,7 @@
 """derivlab's command line: parse arguments, call a service, print (human or --json).
 
 Exit codes: 0 success, 1 the thing checked is wrong, 2 the input could not be used.
-The contract is ../shared/spec/interfaces.md; everything here is callable from Python.
+The contract is docs/spec/interfaces.md; everything here is callable from Python.
 """
 
 from __future__ import annotations

@@ -22,11 +22,6 @@ def enable(console: Any) -> None:
     _console = console
 
 
-def disable() -> None:
-    global _console
-    _console = None
-
-
 def enabled() -> bool:
     return _console is not None
 

@@ -404,8 +404,3 @@ _SYMBOLIC = {"on": True}
 
 def symbolic_enabled() -> bool:
     return _SYMBOLIC["on"]
-
-
-def set_symbolic_confirmation(on: bool) -> None:
-    """Switch the SymPy confirmation of valid steps on/off (on by default)."""
-    _SYMBOLIC["on"] = on

@@ -46,9 +46,6 @@ class Weights:
     def qk_dim(self) -> int:
         return int(self.Km.shape[1])
 
-    def as_dict(self) -> dict[str, np.ndarray | None]:
-        return {"Km": self.Km, "Qm": self.Qm, "Vm": self.Vm, "pos": self.pos}
-
 
 def read_weights(path: Path, task: str) -> Weights:
     """Load ``path`` (.json or .npz) and check its shapes for ``task``; InputError with one line otherwise."""
@@ -234,7 +231,7 @@ def _shape(a: np.ndarray) -> str:
 
 
 def check_shapes(raw: dict[str, np.ndarray], task: Task) -> Weights:
-    """The shapes problems.md asks for, with a message naming the key and the expected shape."""
+    """The shapes docs/spec/problems.md asks for, with a message naming the key and the expected shape."""
     pos = raw.get("pos")
     for key, M in raw.items():
         if key in ("Km", "Qm", "pos") and M.shape[1] > MAX_WIDTH:

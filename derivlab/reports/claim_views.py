@@ -83,7 +83,7 @@ def _sympy_latex(expr: Any) -> str:
 
 
 #: detail keys shown elsewhere (wrong variants get their own table) or not statistics (raw runs).
-SKIPPED_KEYS = {"headline", "run", "wrong_variants", "wrong_variants_rejected", "wrong_targets", "mutants"}
+SKIPPED_KEYS = {"headline", "run", "wrong_variants", "wrong_variants_z", "wrong_targets", "mutants"}
 NOTE_CHARS = 70  # longer text values become notes under the table
 
 
@@ -165,22 +165,17 @@ def format_value(value: Any) -> str:
 
 def wrong_versions(results: dict[str, Any], claim_ids: Iterable[str]) -> list[dict]:
     """The catalogue of wrong versions students write (``derivlab.derivations.dropout_variants``) with
-    what each numeric confirmation measured against them: Monte Carlo z, exact-enumeration rejection."""
-    try:
-        from derivlab.derivations.dropout_variants import variant_catalogue_json
-    except ImportError:
-        return []
+    what each numeric confirmation measured against them (``details["wrong_variants"]``: rejected, and z)."""
+    from derivlab.derivations.dropout_variants import variant_catalogue_json
+
     measured: dict[str, dict[str, str]] = {}
     for cid in claim_ids:
         result = results.get(cid)
         for n in (result.numeric if result is not None else ()):
+            # one shape for every confirmation: {variant: {"rejected": bool, "z": float (statistical ones)}}
             for name, v in (n.details.get("wrong_variants") or {}).items():
-                z = v.get("z") if isinstance(v, dict) else None
-                if z is not None:
-                    measured.setdefault(name, {})[n.kind] = f"z = {format_value(z)}" + (
-                        ", rejected" if v.get("rejected") else ", NOT rejected")
-            for name, rejected in (n.details.get("wrong_variants_rejected") or {}).items():
-                measured.setdefault(name, {})[n.kind] = "rejected" if rejected else "NOT rejected"
+                verdict = "rejected" if v["rejected"] else "NOT rejected"
+                measured.setdefault(name, {})[n.kind] = (f"z = {format_value(v['z'])}, " if "z" in v else "") + verdict
     rows = []
     for v in variant_catalogue_json():
         if v["correct"] or v["claim"] not in claim_ids:

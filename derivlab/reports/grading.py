@@ -16,7 +16,6 @@ submission of Gradescope's autograder container. Points: ``derivlab.reports.poin
 from __future__ import annotations
 
 import csv
-import json
 import os
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -192,8 +191,3 @@ def grade_gradescope(
     t0 = time.perf_counter()
     outcome = _grade_and_write(submission, results, options)
     return GradeReport((outcome,), str(results), "", 1, time.perf_counter() - t0, options)
-
-
-def read_results(path: Path) -> dict:
-    """Load a results.json written by ``grade_folder`` (for tests and tooling)."""
-    return json.loads(path.read_text(encoding="utf-8"))

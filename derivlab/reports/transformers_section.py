@@ -2,8 +2,7 @@
 output and scale threshold, and the learned-vs-hand-coded comparison ("holds in
 j of K seeds"), from derivlab.transformers and derivlab.derivations.
 
-A piece whose module has not landed yet is shown as "not yet verified" with
-the reason; nothing is filled in by hand.
+Nothing is filled in by hand; a module that fails to import is an error.
 """
 
 from __future__ import annotations
@@ -13,14 +12,20 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from derivlab.claims import claims_for_question
+from derivlab.derivations.attention_closed_forms import closed_form
+from derivlab.derivations.attention_scores import symbolic_design
+from derivlab.derivations.attention_thresholds import scale_threshold
+from derivlab.derivations.notation import course_latex
 from derivlab.progress import stage
 from derivlab.reports.claim_views import claim_view
 from derivlab.reports.dropout_figures import FIGURE_DIR, figure_view
 from derivlab.reports.latex_escape import escape_latex
-from derivlab.reports.notation import course_latex
 from derivlab.reports.templating import trusted
+from derivlab.transformers.comparison import compare_task
+from derivlab.transformers.designs import hand_coded_design
 
-ATTENTION_CLAIMS = ("attention.numpy-torch", "attention.identity", "attention.first", "attention.unique")
+ATTENTION_CLAIMS = tuple(c.id for c in claims_for_question("Q2"))
 
 TASK_TEXT = {
     "identity": ("b", "Select by content: the identity task",
@@ -72,11 +77,6 @@ def _entry(x: float) -> str:
 def design_view(task: str, idea: str) -> dict:
     """The design's weights (numbers at its default scales) and its symbolic score form."""
     view: dict[str, Any] = {"idea": idea, "matrices": [], "params_text": "", "score_form": None, "reason": ""}
-    try:
-        from derivlab.transformers.designs import hand_coded_design
-    except ImportError as exc:
-        view["reason"] = f"derivlab.transformers.designs is not available yet ({exc})"
-        return view
     design = hand_coded_design(task)
     view["params_text"] = ", ".join(f"{k} = {v:g}" for k, v in design.params.items()) + \
         f", qk\\_dim = {design.qk_dim}, pos\\_dim = {design.pos_dim}"
@@ -85,10 +85,6 @@ def design_view(task: str, idea: str) -> dict:
     if design.pos is not None:
         named.append((r"\mathit{pos}", design.pos))
     view["matrices"] = [{"latex": trusted(matrix_latex(n, m))} for n, m in named]
-    try:
-        from derivlab.derivations.attention_scores import symbolic_design
-    except ImportError:
-        return view
     view["score_form"] = trusted(course_latex(symbolic_design(task).score_form))
     return view
 
@@ -99,11 +95,6 @@ def design_view(task: str, idea: str) -> dict:
 def closed_form_view(task: str) -> dict:
     """The design's attention weights and outputs in closed form, their c -> oo limits and the
     smallest scale c* that passes the notebook's check on every input (derivlab.derivations)."""
-    try:
-        from derivlab.derivations.attention_closed_forms import closed_form
-        from derivlab.derivations.attention_thresholds import scale_threshold
-    except ImportError as exc:
-        return {"forms": [], "reason": f"the closed forms are not available yet ({exc})."}
     with stage(f"closed form and scale threshold of the {task} design"):
         form = closed_form(task)
         threshold = scale_threshold(task)
@@ -143,10 +134,6 @@ def comparison_settings(quick: bool) -> dict:
 
 def comparison_view(task: str, out_dir: Path, *, quick: bool, seed: int) -> dict:
     """compare_task's written claims ("holds in j of K seeds") and its figures, copied into the report."""
-    try:
-        from derivlab.transformers.comparison import compare_task
-    except ImportError as exc:
-        return {"claims": [], "figures": [], "reason": f"derivlab.transformers.comparison is not available yet ({exc})."}
     settings = comparison_settings(quick)
     raw_dir = out_dir / FIGURE_DIR / f"compare-{task}"
     with stage(f"training {settings['seeds']} learned twins for the {task} task"):
