@@ -9,9 +9,10 @@ What is shown depends on where stderr goes:
 
 * a terminal: one live line (Rich) per long piece of work; a ``track`` or
   ``stage`` inside another one updates that line instead of drawing its own;
-* a file or pipe: plain lines, ``description: i/n (k%, t s)`` at every 10 % and
-  at most every 5 s in between (a ``stage`` says it is still running every 5 s),
-  and a last line with the time taken; never a blank line;
+* a file or pipe: plain lines: one when the work starts, ``description: i/n
+  (k%, t s)`` at each 10 % (at most one a second) and after 5 s without a
+  line (a ``stage`` says it is still running; nested work shows in these
+  lines), and a last line with the time taken; never a blank line;
 * disabled (``--json``, library use): nothing.
 
 Only the process that called ``enable`` draws: worker processes forked by a
@@ -31,6 +32,7 @@ T = TypeVar("T")
 
 PLAIN_EVERY_SECONDS = 5.0
 PLAIN_EVERY_FRACTION = 0.1
+PLAIN_MIN_SECONDS = 1.0  # no two lines closer than this, except the first and the last
 
 _console: Any = None
 _owner: int | None = None
@@ -132,10 +134,13 @@ class _RichLine(_Line):
         self.progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
                                  MofNCompleteColumn(), TimeElapsedColumn(), console=console, transient=True)
         self.task = self.progress.add_task("", total=None)
-        self.progress.start()
+        self.live = False
 
     def _show(self, completed: int = 0) -> None:
         self.progress.update(self.task, description=self.label(), total=self.total(), completed=completed)
+        if not self.live:  # the first frame already carries the description
+            self.progress.start()
+            self.live = True
 
     def started(self, description: str, total: int | None) -> None:
         self._show()
@@ -147,7 +152,8 @@ class _RichLine(_Line):
         self._show()
 
     def close(self) -> None:
-        self.progress.stop()
+        if self.live:
+            self.progress.stop()
 
 
 class _PlainLine(_Line):
@@ -171,26 +177,30 @@ class _PlainLine(_Line):
     def started(self, description: str, total: int | None) -> None:
         self.starts.append(time.monotonic())
         self.fractions.append(PLAIN_EVERY_FRACTION)
-        self._say(f"{self.label()}" + (f": 0/{total}" if total else " ..."))
+        if len(self.parts) == 1:  # inner parts show up in the periodic lines only
+            self._say(f"{self.label()}" + (f": 0/{total}" if total else " ..."))
 
     def advance(self, done: int) -> None:
         total = self.total()
         now = time.monotonic()
+        quiet = now - self.last
         crossed = bool(total) and done / total >= self.fractions[-1] - 1e-12
-        if not (crossed or now - self.last >= PLAIN_EVERY_SECONDS) or (total and done >= total):
-            return
         if total:
             while self.fractions[-1] <= done / total + 1e-12:
                 self.fractions[-1] += PLAIN_EVERY_FRACTION
-            self._say(f"{self.label()}: {done}/{total} ({100 * done // total}%, {now - self.starts[-1]:.0f} s)")
+        due = quiet >= PLAIN_EVERY_SECONDS or (crossed and len(self.parts) == 1 and quiet >= PLAIN_MIN_SECONDS)
+        if not due or (total and done >= total):
+            return
+        if total:
+            self._say(f"{self.label()}: {done}/{total} ({100 * done // total}%, {now - self.starts[0]:.0f} s)")
         else:
-            self._say(f"{self.label()}: {done} done ({now - self.starts[-1]:.0f} s)")
+            self._say(f"{self.label()}: {done} done ({now - self.starts[0]:.0f} s)")
 
     def finished(self, description: str) -> None:
         seconds = time.monotonic() - self.starts.pop()
         self.fractions.pop()
-        label = ": ".join([*(d for d, _ in self.parts), description])
-        self._say(f"{label}: done in {seconds:.1f} s")
+        if not self.parts:
+            self._say(f"{description}: done in {seconds:.1f} s")
 
     def _heartbeat(self) -> None:
         while not self.stop.wait(1.0):
