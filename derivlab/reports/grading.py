@@ -30,6 +30,7 @@ from derivlab.reports.feedback import write_feedback
 from derivlab.reports.gradescope import write_results
 from derivlab.reports.points import TASKS
 from derivlab.reports.submission import GradeOptions, SubmissionOutcome, error_outcome, grade_submission
+from derivlab.reports.templating import format_points
 
 SUMMARY_COLUMNS = (
     "submission", "score", "max_score", "derivation_verdict", "first_bad_step",
@@ -75,7 +76,7 @@ class GradeReport:
             if d.get("first_bad_step") is not None:
                 verdict += f" (step {d['first_bad_step']})"
             weights = [o.weights.get(t, {}).get("verdict", "-") for t in TASKS]
-            table.add_row(o.name, f"{o.score:g}/{o.max_score:g}", verdict, *weights,
+            table.add_row(o.name, f"{format_points(o.score)}/{format_points(o.max_score)}", verdict, *weights,
                           (o.error or o.feedback_note)[:60])
         console.print(table)
         console.print(f"results in {self.out_dir}; summary {self.summary_csv}")
@@ -83,7 +84,7 @@ class GradeReport:
     def _repr_html_(self) -> str:
         from derivlab.notebook import table
 
-        rows = [[o.name, f"{o.score:.2f} / {o.max_score:g}", o.derivation_verdict,
+        rows = [[o.name, f"{format_points(o.score)} / {format_points(o.max_score)}", o.derivation_verdict,
                  *(o.weights.get(t, {}).get("verdict", "-") for t in TASKS), o.error or o.feedback_note]
                 for o in self.outcomes]
         return table(["submission", "score", "derivation", *TASKS, "note"], rows,
