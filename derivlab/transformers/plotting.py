@@ -40,7 +40,7 @@ SCALE_GROUPS: dict[str, tuple[str, ...]] = {
 }
 
 
-ANNOTATE_CHARS_PER_ROW = 28  # more characters than this across a panel's row would overlap
+ANNOTATE_CHARS_PER_ROW = 18  # more characters than this across a panel's row would overlap
 
 
 def colour_limits(matrices: dict[str, np.ndarray]) -> dict[str, tuple[float, float]]:
