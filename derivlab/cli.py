@@ -124,14 +124,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"derivlab: internal error: {type(exc).__name__}: {exc} (DERIVLAB_DEBUG=1 shows the traceback)",
               file=sys.stderr)
         return 1
+    try:
+        _print(result, as_json)
+    except BrokenPipeError:  # `derivlab ... | head`: the reader left; no traceback
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return int(getattr(result, "exit_code", 0))
+
+
+def _print(result: Any, as_json: bool) -> None:
+    from rich.console import Console
+
     if as_json:
         json.dump(result.to_json(), sys.stdout, indent=2)
         sys.stdout.write("\n")
+        sys.stdout.flush()
     elif hasattr(result, "render"):
         result.render(Console())
     else:
         print(json.dumps(result.to_json(), indent=2))
-    return int(getattr(result, "exit_code", 0))
 
 
 if __name__ == "__main__":

@@ -87,3 +87,22 @@ def test_an_unusable_out_folder_is_one_line_and_exit_2(tmp_path):
     assert proc.returncode == 2
     assert "--out" in proc.stderr and "internal error" not in proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_a_reader_that_leaves_early_gets_no_traceback():
+    script = (
+        "import sys\n"
+        "from derivlab import cli\n"
+        "class Big:\n"
+        "    exit_code = 0\n"
+        "    def to_json(self):\n"
+        "        return {'rows': ['x' * 100] * 20000}\n"
+        "cli._run = lambda args: Big()\n"
+        "sys.exit(cli.main(['bench', '--json']))\n"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.read(10)
+    proc.stdout.close()  # like `derivlab ... --json | head -c 10`
+    err = proc.stderr.read().decode()
+    assert proc.wait(60) == 0
+    assert "Traceback" not in err and "BrokenPipe" not in err, err
