@@ -96,7 +96,10 @@ def _run(args: argparse.Namespace) -> Any:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parse(build_parser(), argv)
+    try:
+        args = parse(build_parser(), argv)
+    except SystemExit as stop:  # --help (0) or a bad argument (2, its line already printed)
+        return int(stop.code or 0)
     from rich.console import Console
 
     err = Console(stderr=True)
