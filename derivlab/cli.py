@@ -51,7 +51,10 @@ def _run(args: argparse.Namespace) -> Any:
     if args.command == "check" and args.what == "derivation":
         from derivlab.checking.derivation import check_derivation_file
 
-        return check_derivation_file(Path(args.file), context=args.context, seed=args.seed)
+        from derivlab.progress import stage
+
+        with stage(f"checking {Path(args.file).name}"):  # the check itself runs in a silent child process
+            return check_derivation_file(Path(args.file), context=args.context, seed=args.seed)
     if args.command == "check" and args.what == "weights":
         from derivlab.checking.weights import check_weights_file
 
