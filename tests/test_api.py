@@ -93,3 +93,13 @@ def test_other_results_show_tables_in_jupyter():
                                                "identity")._repr_html_()
     page = derivlab.verify(["dropout.identity"], quick=True)._repr_html_()
     assert "<table>" in page and "dropout.identity" in page and "proved" in page
+
+
+@pytest.mark.parametrize("name", ["derivlab", "derivlab.notebook", "derivlab.progress", "derivlab.transformers.plotting",
+                                  "derivlab.transformers.training", "derivlab.reports.templating"])
+def test_docstring_examples_of_the_public_modules_run(name):
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
+    assert result.failed == 0 and result.attempted > 0
