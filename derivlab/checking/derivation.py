@@ -83,6 +83,11 @@ class DerivationReport:
 
         render_report(self, console)
 
+    def _repr_html_(self) -> str:
+        from derivlab.checking.render import report_html
+
+        return report_html(self)
+
 
 # ---- reading ----------------------------------------------------------------------------------------
 

@@ -54,6 +54,21 @@ def read_weights(path: Path, task: str) -> Weights:
     return check_shapes(raw, spec)
 
 
+def weights_from_mapping(data: Any, task: str) -> Weights:
+    """Weights given in Python: a mapping with Km, Qm, Vm[, pos], each a list of rows, a NumPy
+    array or a tensor (anything with ``tolist()``), checked exactly like a JSON file."""
+    spec = get_task(task)
+    if not hasattr(data, "keys"):
+        raise InputError(f"weights must be a mapping with keys Km, Qm, Vm[, pos], got {type(data).__name__}")
+    plain = {k: (data[k].tolist() if hasattr(data[k], "tolist") else data[k]) for k in KEYS if k in data}
+    missing = [k for k in REQUIRED if plain.get(k) is None]
+    if missing:
+        raise InputError(f"missing key {missing[0]} (a list of rows); expected keys Km, Qm, Vm and optional pos")
+    budget = [MAX_ELEMENTS]
+    arrays = {k: _json_matrix(k, v, budget) for k, v in plain.items() if v is not None}
+    return check_shapes(arrays, spec)
+
+
 # --- loading ---------------------------------------------------------------------------
 
 

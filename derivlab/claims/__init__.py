@@ -155,6 +155,18 @@ class VerifyReport:
         console.print(table)
         console.print("[green]all claims verified[/]" if self.ok else "[red]some claims failed[/]")
 
+    def _repr_html_(self) -> str:
+        from derivlab.notebook import Html, math, table, verdict
+
+        rows = []
+        for c in self.claims:
+            numeric = Html("<br>".join(f"{n.kind}: {verdict(n.status)}" for n in c.numeric))
+            rows.append([Html(f"<code>{c.id}</code>"), math(c.statement_latex),
+                         Html(f"{verdict(c.symbolic.status)} ({c.symbolic.method})"), numeric,
+                         verdict("yes" if c.ok else "no")])
+        summary = "all claims verified" if self.ok else "some claims failed"
+        return table(["claim", "statement", "symbolic", "numeric", "ok"], rows, caption=f"derivlab verify: {summary}")
+
 
 def _headline(details: dict) -> str:
     from rich.markup import escape

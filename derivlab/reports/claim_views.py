@@ -92,14 +92,40 @@ def numeric_view(numeric: Any) -> dict:
     explanations (the decision rule, the convention) become notes under the table."""
     details = dict(numeric.details)
     headline = details.get("headline", "")
+    groups = detail_groups(details)
+    grouped = {g["key"] for g in groups}
     rows, notes = [], []
-    for name, value in detail_rows(details):
+    for name, value in detail_rows({k: v for k, v in details.items() if k not in grouped}):
         if len(value) > NOTE_CHARS:
-            notes.append((name, value))
+            notes.append((readable(name), value))
         else:
-            rows.append((breakable(name), value))
+            rows.append((readable(name), value))
     return {"kind": numeric.kind, "status": numeric.status, "seconds": numeric.seconds, "headline": headline,
-            "summary": numeric_summary(details), "rows": rows, "notes": [f"{k}: {v}" for k, v in notes]}
+            "summary": numeric_summary(details), "rows": rows, "groups": groups,
+            "notes": [f"{k}: {v}" for k, v in notes]}
+
+
+def readable(name: str) -> str:
+    """A statistic's key as words: ``targets.keep-mask`` -> "targets, keep-mask",
+    ``false_alarm_rate`` -> "false alarm rate"."""
+    return ", ".join(part.replace("_", " ") for part in name.split("."))
+
+
+def detail_groups(details: dict) -> list[dict]:
+    """Details that are a dict of same-shaped records (e.g. ``conventions``: one record of relative
+    errors per convention) as a small table: one row per record, one column per statistic."""
+    groups = []
+    for key, value in details.items():
+        if key in SKIPPED_KEYS or not isinstance(value, dict) or not value:
+            continue
+        if not all(isinstance(v, dict) for v in value.values()):
+            continue
+        columns: list[str] = []
+        for record in value.values():
+            columns += [c for c, x in record.items() if c not in columns and not isinstance(x, (dict, list, tuple))]
+        rows = [(readable(str(name)), [format_value(record.get(c)) for c in columns]) for name, record in value.items()]
+        groups.append({"key": key, "title": readable(key), "columns": [readable(c) for c in columns], "rows": rows})
+    return groups
 
 
 def numeric_summary(details: dict) -> str:

@@ -21,6 +21,7 @@ from derivlab.reports import points
 from derivlab.reports.endpoints import chain_endpoints
 from derivlab.reports.gradescope import GradescopeTest, results_json
 from derivlab.sandbox import SubmissionClock, run_guarded
+from derivlab.reports.templating import format_points
 
 DERIVATION_FILE = "derivation.tex"
 MAX_TEX_BYTES = 256 * 1024
@@ -72,7 +73,7 @@ class SubmissionOutcome:
 
     def results(self) -> dict:
         """Gradescope's results.json for this submission."""
-        output = f"Score {self.score:g} / {self.max_score:g}."
+        output = f"Score {format_points(self.score)} / {format_points(self.max_score)}."
         if self.error:
             output += f" {self.error}"
         return results_json(list(self.tests), output=output, execution_time=self.seconds)
