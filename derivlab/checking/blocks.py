@@ -227,7 +227,7 @@ def rows_of(block: Span, index: int) -> list[Row]:
         rows.append(_row(body.sub(pos, a), index, env))
         if between is not None:  # \intertext{…}: prose between two rows, which may define names
             defs = [d for f in prose.inline_math(between)
-                    for d in _prose_formula(f, between.text[:f.start - between.start], f.start)]
+                    for d in _prose_formula(f, between.text[:max(0, f.start - between.start - 1)], f.start)]
             rows.append(Row(index, None, tuple(defs)))
         pos = b
     return rows
