@@ -43,13 +43,14 @@ _BRACES = re.compile(r"\\(underbrace|overbrace|underbracket|overbracket)(?![a-zA
 _EQUALITY_SIGNS = {"=", "\\equiv", ":=", "\\coloneqq", "\\triangleq", "\\doteq"}
 _DEFINITIONAL_LABEL = re.compile(r"^\s*(\\(text|mathrm|rm|textrm|mbox)\s*\{\s*)?(def\.?|d|Def|defn)\s*\}?\s*$"
                                  r"|^\s*(\\Delta|\\triangle|:)\s*$")
-_EQUIV = re.compile(r"\\equiv(?![a-zA-Z])")
+_EQUIV = re.compile(r"(?<!\\not)(?<!\\not )\\equiv(?![a-zA-Z])")
 _ROW_BREAK = re.compile(r"\\\\(\s*\[[^\]]*\])?|\\cr(?![a-zA-Z])")
 _INTERTEXT = re.compile(r"\\(intertext|shortintertext)\s*(?=\{)")
 _COLUMN, _SIDE_BY_SIDE = "\u2002", "\u2003"  # same-length markers: a column pair ends; \quad
-_SEPARATOR = re.compile(r"[,;" + _COLUMN + _SIDE_BY_SIDE + r"]")
+_SEPARATOR = re.compile(r"[,;" + _COLUMN + _SIDE_BY_SIDE + r"]|\\(implies|impliedby|iff|Rightarrow|Longrightarrow|"
+                        r"Leftrightarrow|Longleftrightarrow|therefore|because)(?![a-zA-Z])")  # two chains if '=' both sides
 _AMPERSAND = re.compile(r"(?<!\\)&")
-_EQUALS = re.compile(r"(?<![:<>!\\])=(?!=)|" + prose.ASSIGN_SIGN.pattern)
+_EQUALS = re.compile(prose.PLAIN_EQUALS.pattern + "|" + prose.ASSIGN_SIGN.pattern)
 
 
 @dataclass(frozen=True)

@@ -46,8 +46,9 @@ _PROSE_BEFORE_INLINE = re.compile(
     r"plug\s+in|substituting|substitute|rescale|rescaling|using|writing|write|choose|choosing)\b[^.$]{0,40}$",
     re.I)
 ASSIGN_SIGN = re.compile(r":=|\\coloneqq(?![a-zA-Z])|\\triangleq(?![a-zA-Z])|\\doteq(?![a-zA-Z])")
-_DEFINITION_SIGN = re.compile(ASSIGN_SIGN.pattern + r"|(?<![:<>!\\])=(?!=)")
-_PLAIN_EQUALS = re.compile(r"(?<![:<>!\\])=(?!=)")
+PLAIN_EQUALS = re.compile(r"(?<![:<>!\\])(?<!\\not)(?<!\\not )=(?!=)")  # not of <= >= != := == \not=
+_DEFINITION_SIGN = re.compile(ASSIGN_SIGN.pattern + "|" + PLAIN_EQUALS.pattern)
+_PLAIN_EQUALS = PLAIN_EQUALS
 _DEFINITION_SPLIT = re.compile(r",|;|\\text\s*\{\s*and\s*\}|\\mbox\s*\{\s*and\s*\}|\u2003")
 
 

@@ -1,16 +1,19 @@
-"""Pass 0 of reading a .tex file: what TeX itself would never read, and what is broken.
+r"""Pass 0 of reading a .tex file: what TeX itself would never read, and what is broken.
 
 ``hide_unread`` blanks (same length, so positions stay file positions) every
-``%`` comment, ``\\begin{verbatim|comment|…}…\\end{…}``, ``\\iffalse…\\fi`` and
-``\\verb|…|``, in one left-to-right scan: a ``%`` starts a comment when an even
-number of backslashes precedes it (``\\\\%`` is a line break, then a comment;
-``\\%`` is a percent sign). ``structure_problems`` finds an environment, a
+``%`` comment, ``\begin{verbatim|comment|…}…\end{…}``, ``\iffalse…\fi`` and
+``\verb|…|``, in one left-to-right scan: a ``%`` starts a comment when an even
+number of backslashes precedes it (``\\%`` is a line break, then a comment;
+``\%`` is a percent sign). ``structure_problems`` finds an environment, a
 display or inline formula, or a brace group that is never closed (a file cut off
-mid-formula) and an ``\\end`` that closes the wrong environment, each with its
+mid-formula) and an ``\end`` that closes the wrong environment, each with its
 offset and a one-line reason. Both are linear in the size of the text.
 
-    >>> hide_unread("a \\\\% note\\n\\\\% kept").replace(" ", "")
-    'a\\\\\\\\\\n\\\\%kept'
+    >>> text, problems = hide_unread("a = b \\\\% note\n100\\% kept")
+    >>> text.split()
+    ['a', '=', 'b', '\\\\', '100\\%', 'kept']
+    >>> structure_problems(r"\begin{align*} a = b")
+    [Problem(offset=0, reason='\\begin{align*} is never closed (the file ends inside it)', end=None)]
 """
 
 from __future__ import annotations

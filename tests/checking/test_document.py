@@ -242,3 +242,27 @@ def _reading_seconds(text):
 def test_reading_is_linear_in_the_document_size():
     small, large = _reading_seconds(_document(100_000)), _reading_seconds(_document(990_000))
     assert large / small < 25, f"100 KB: {small:.2f} s, 1 MB: {large:.2f} s (ratio {large / small:.1f}; linear is ~10)"
+
+
+@pytest.mark.parametrize("name", ["texsource", "macros"])
+def test_docstring_examples_run(name):
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(f"derivlab.checking.{name}"))
+    assert result.failed == 0 and result.attempted > 0
+
+
+@pytest.mark.parametrize("arrow", [r"\implies", r"\Rightarrow", r"\iff", r"\Longleftrightarrow", r"\quad\therefore"])
+def test_equalities_joined_by_an_implication_are_two_chains(arrow):
+    _, steps = _steps(rf"\[ \mathbb{{E}}[R \odot X] = pX {arrow} \mathbb{{E}}[R \odot X] = 2pX \]")
+    assert [s[2] for s in steps] == ["valid", "invalid"]
+
+
+def test_an_implication_without_two_equalities_stays_for_the_parser():
+    assert _steps(r"\[ p = p \Rightarrow 2 \]")[1][0][1] == r"p \Rightarrow 2"
+
+
+@pytest.mark.parametrize("sign", [r"\not=", r"\not =", r"\not\equiv", r"\neq", r"\leq", r"\geq"])
+def test_negated_and_order_relations_are_not_equalities(sign):
+    assert _read_document(rf"\[ p {sign} 2p \]", SCOPE).pairs == []
