@@ -310,6 +310,7 @@ def _segment(seg: Span, *, row_start: int, math_before: bool):
     definitions: list[Definition] = []
     notes: list[tuple[int, str]] = []
     math_end = len(text)
+    defined_chain: Span | None = None
     for command in prose.text_commands(seg):
         a, b = command.whole.start - seg.start, command.whole.end - seg.start
         role = command.role
@@ -318,21 +319,34 @@ def _segment(seg: Span, *, row_start: int, math_before: bool):
         if role in ("define", "reason", "condition"):
             rest = seg.sub(b, len(text))
             if role == "define":
-                verb = prose.DEFINITION_VERB.match(command.content.text.strip()).group(1).lower()
+                verb = prose.DEFINITION_VERB.match(command.content.text.strip().lstrip("([ ")).group(1).lower()
                 has_math = math_before or bool(text[:a].strip(" .,;" + _COLUMN + _SIDE_BY_SIDE))
                 effective = row_start if has_math else seg.start + a
                 kind = "where" if verb in ("where", "with") or has_math else "let"
                 for formula in prose.inline_math(command.content):
                     definitions.extend(split_definitions(clean(formula), kind, effective))
                 definitions.extend(split_definitions(_unmark(rest), kind, effective))
+                chained = [d.chain for d in definitions if d.chain is not None and _has_equality(d.chain)]
+                if chained and not has_math and len(chained) == 1:
+                    defined_chain = chained[0]  # "let P = R \odot X = Q": P is defined, R ⊙ X = Q is a step
+                else:
+                    for chain in chained:
+                        notes.append((chain.start, f"'{_short(chain)}' after a definition is not read as a step"))
             elif role == "reason" and ("=" in rest.text or "=" in command.content.text):
                 notes.append((command.whole.start, f"'{_short(seg.sub(a, len(text)))}' is read as a reason, "
                                                    "not as a step"))
+            elif role == "condition":
+                notes.append((command.whole.start, f"the condition '{_short(seg.sub(a, len(text)))}' is not read: "
+                                                   "the step is judged without it"))
             math_end = a
             break
+        if role == "annotation" and "=" in command.content.text:
+            notes.append((command.whole.start, f"'{_short(command.whole)}' is read as a comment, not as a step"))
         chars[a:b] = re.sub(r"[^\n]", " ", text[a:b])
     text = re.sub(r"\(\s*\)", lambda m: " " * len(m.group(0)), "".join(chars[:math_end]))
     math = trim_punctuation(_unmark(Span(text, seg.start)).stripped())
+    if defined_chain is not None and not math.text:
+        math = defined_chain
     if math.text and prose.ASSIGN_SIGN.search(math.text) and not definitions:
         found = split_definitions(math, ":=", seg.start)
         if found:

@@ -89,6 +89,7 @@ def role_of(content: str, after_script: bool) -> str:
         return "math"
     if CONJUNCTION.match(text):
         return "conjunction"
+    text = text.lstrip("([ ")  # "(since …)", "(where $p = 1/2$)"
     if DEFINITION_VERB.match(text):
         return "define"
     if REASON_WORD.match(text):
@@ -170,5 +171,5 @@ def split_definitions(span: Span, kind: str, effective: int) -> list[Definition]
         plain = part.text[a:b] == "="
         out.append(Definition(part.sub(0, a).stripped(), body.stripped(),
                               "let" if kind == ":=" and plain else kind, effective,
-                              None if plain else rest.stripped()))
+                              None if plain and not more else rest.stripped()))
     return out

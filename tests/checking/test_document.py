@@ -266,3 +266,58 @@ def test_an_implication_without_two_equalities_stays_for_the_parser():
 @pytest.mark.parametrize("sign", [r"\not=", r"\not =", r"\not\equiv", r"\neq", r"\leq", r"\geq"])
 def test_negated_and_order_relations_are_not_equalities(sign):
     assert _read_document(rf"\[ p {sign} 2p \]", SCOPE).pairs == []
+
+
+TOKENS = ["\\[", "\\]", "$$", "$", "\\begin{align*}", "\\end{align*}", "\\begin{cases}", "\\end{cases}", "{", "}",
+          "(", ")", "&", "&&", "\\\\", "%", "\\%", "\n", "=", ":=", "\\coloneqq", "\\stackrel{(a)}{=}", "\\overset{",
+          "\\underbrace{a}_{\\text{x}}", "\\text{where }", "\\text{and}", "\\text{since $", "\\text{2}", "\\quad", ",",
+          "\\intertext{", "\\iffalse", "\\fi", "\\begin{comment}", "\\newcommand{\\E}[1]{#1#1}", "\\E", "\\def\\x{\\x}",
+          "\\x", "p", "X", "w_{\\text{new}}", "\\frac12", "\\implies", "\\verb|", "Let ", "\\equiv", "\\label{a}"]
+
+
+def test_any_mix_of_document_constructs_is_read_without_an_error():
+    from hypothesis import given, settings, strategies as st
+
+    @settings(max_examples=300, deadline=None, derandomize=True)
+    @given(st.lists(st.sampled_from(TOKENS), max_size=40))
+    def read(tokens):
+        doc = _read_document(" ".join(tokens), SCOPE)
+        for lhs, rhs, eq in doc.pairs:
+            doc.where.line_col(eq)
+            lhs.latex(), rhs.latex()
+
+    read()
+
+
+@pytest.mark.slow
+def test_any_mix_of_document_constructs_gets_a_verdict():
+    from hypothesis import given, settings, strategies as st
+
+    from derivlab.checking.derivation import VERDICTS
+
+    @settings(max_examples=60, deadline=None, derandomize=True)
+    @given(st.lists(st.sampled_from(TOKENS), max_size=30))
+    def judge(tokens):
+        report = check_derivation_text(" ".join(tokens))
+        assert report.verdict in VERDICTS
+        assert all(s.verdict in VERDICTS for s in report.steps)
+
+    judge()
+
+
+def test_what_is_seen_but_not_judged_is_said():
+    cases = {
+        r"\[ p X = X \quad \text{for } p = 1 \]": "condition",
+        r"\[ pX = pX \quad \text{(by $p = 2$)} \]": "reason",
+        r"\[ pX = pX \quad \text{note: here $p = 2$} \]": "reason",
+        r"\[ pX = pX \quad \text{ok $p = 2$} \]": "comment",
+        r"\[ a = b, \text{ where } P = R \odot X = 2 \]": "after a definition",
+        r"\[ pX = \frac12 X \quad \text{(where $p = \frac12$)} \]": "substituted",
+    }
+    for text, word in cases.items():
+        assert any(word in n for n in check_derivation_text(text).notes), text
+
+
+def test_a_let_row_that_goes_on_defines_and_is_a_step():
+    report, steps = _steps(r"\[ \text{let } P = R \odot X = 2 R \odot X \]")
+    assert steps == [(r"R \odot X", r"2 R \odot X", "invalid")]
