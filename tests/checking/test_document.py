@@ -321,3 +321,37 @@ def test_what_is_seen_but_not_judged_is_said():
 def test_a_let_row_that_goes_on_defines_and_is_a_step():
     report, steps = _steps(r"\[ \text{let } P = R \odot X = 2 R \odot X \]")
     assert steps == [(r"R \odot X", r"2 R \odot X", "invalid")]
+
+
+SIGNS = ["=", r"\stackrel{(a)}{=}", r"\overset{\text{lin.}}{=}", r"\underset{(3)}{=}", r"\equiv", r"\stackrel{(i)}{\equiv}"]
+BETWEEN = [",", r"\quad", r"\qquad", r"\text{and}", r"\quad\text{and}\quad", r"\text{ and }", ";", r"\implies",
+           r",\quad\text{hence}\quad", r"\iff"]
+SIDES = ["p", "2p", r"\frac12 p", r"\mathbb{E}[R]", "(1-p)", r"p^{2}", r"\mathbf{w}_{\text{new}}", r"\text{2}"]
+
+
+def test_every_equality_written_is_a_step_or_a_note():
+    from hypothesis import given, settings, strategies as st
+
+    chain = st.lists(st.tuples(st.sampled_from(SIGNS), st.sampled_from(SIDES)), min_size=1, max_size=3)
+    row = st.tuples(st.sampled_from(SIDES), st.lists(st.tuples(st.sampled_from(BETWEEN), st.sampled_from(SIDES),
+                                                               chain), max_size=2), chain, st.booleans())
+
+    @settings(max_examples=200, deadline=None, derandomize=True)
+    @given(st.lists(row, min_size=1, max_size=3))
+    def count(rows):
+        written, noted, lines = 0, 0, []
+        for first, others, tail, reason in rows:
+            text = first + "".join(f" {s} {e}" for s, e in tail)
+            written += len(tail)
+            for sep, head, more in others:
+                text += f" {sep} {head}" + "".join(f" {s} {e}" for s, e in more)
+                written += len(more)
+            if reason:
+                text += r" && \text{since $p = p$}"
+                noted += 1
+            lines.append(text)
+        doc = _read_document("\\begin{align*}\n" + " \\\\\n".join(lines) + "\n\\end{align*}", SCOPE)
+        assert len(doc.pairs) == written, lines
+        assert len(doc.notes) == noted, lines
+
+    count()
