@@ -311,11 +311,13 @@ def _segment(seg: Span, *, row_start: int, math_before: bool):
     notes: list[tuple[int, str]] = []
     math_end = len(text)
     defined_chain: Span | None = None
-    for command in prose.text_commands(seg):
+    commands = prose.text_commands(seg)
+    inside = _between_math(text, seg.start, commands)
+    for k, command in enumerate(commands):
         a, b = command.whole.start - seg.start, command.whole.end - seg.start
         role = command.role
-        if role == "math":
-            continue
+        if role == "math" or role in ("annotation", "conjunction") and inside[k]:
+            continue  # words between two operands ("b \text{ minus } c") are refused by the parser, not deleted
         if role in ("define", "reason", "condition"):
             rest = seg.sub(b, len(text))
             if role == "define":
@@ -356,6 +358,33 @@ def _segment(seg: Span, *, row_start: int, math_before: bool):
             if len(found) > 1:
                 notes.append((seg.start, f"'{_short(seg)}' holds {len(found)} definitions; no chain is read there"))
     return (math if math.text else None), definitions, notes
+
+
+_MATH_CHARACTER = re.compile(r"[A-Za-z0-9\\\]})|]")
+
+
+def _between_math(text: str, start: int, commands: list) -> list[bool]:
+    """For each text command: is there mathematics both before and after it in ``text``? (linear)"""
+    gaps = []
+    pos = 0
+    for c in commands:
+        gaps.append(text[pos:c.whole.start - start])
+        pos = c.whole.end - start
+    gaps.append(text[pos:])
+    has = [bool(_MATH_CHARACTER.search(g)) for g in gaps]
+    is_math = [c.role == "math" for c in commands]
+    before, after = [False] * len(commands), [False] * len(commands)
+    seen = False
+    for k in range(len(commands)):
+        seen = seen or has[k]
+        before[k] = seen
+        seen = seen or is_math[k]
+    seen = False
+    for k in range(len(commands) - 1, -1, -1):
+        seen = seen or has[k + 1]
+        after[k] = seen
+        seen = seen or is_math[k]
+    return [x and y for x, y in zip(before, after)]
 
 
 def _unmark(span: Span) -> Span:

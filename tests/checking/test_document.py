@@ -355,3 +355,14 @@ def test_every_equality_written_is_a_step_or_a_note():
         assert len(doc.notes) == noted, lines
 
     count()
+
+
+@pytest.mark.parametrize("words", [r"\text{ minus }", r"\text{ times }", r"\mbox{ and }", r"\textrm{ plus }"])
+def test_words_between_two_operands_are_refused_not_deleted(words):
+    # deleting them would read "pX minus X" as the product pX·X
+    _, steps = _steps(rf"\[ pX = pX {words} X \]")
+    assert steps[0][2] == "unparsed" and words in steps[0][1]
+
+
+def test_words_before_or_after_the_math_are_prose():
+    assert _math(r"\[ \text{Then we get } a = b \text{ (by linearity)} \]") == ["a = b"]
