@@ -132,9 +132,10 @@ def inline_definitions(text: str, blocks: list[Span]) -> list[Definition]:
 
 
 def _prose_formula(formula: Span, before: str, effective: int) -> list[Definition]:
-    cleaned = clean(formula)
-    if prose.defines_before(before) or prose.ASSIGN_SIGN.search(cleaned.text):
-        return split_definitions(cleaned, "let", effective)
+    if "=" not in formula.text and "\\" not in formula.text:
+        return []  # no equality sign of any spelling: nothing is defined (the common case, kept cheap)
+    if prose.defines_before(before) or prose.ASSIGN_SIGN.search(formula.text) or _STACKED.search(formula.text):
+        return split_definitions(clean(formula), "let", effective)
     return []
 
 

@@ -18,6 +18,7 @@ or refuse. The first word of prose gives it a role:
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -99,17 +100,18 @@ def role_of(content: str, after_script: bool) -> str:
     return "annotation"
 
 
-def text_commands(span: Span) -> list[TextCommand]:
+@functools.lru_cache(maxsize=32)
+def text_commands(span: Span) -> tuple[TextCommand, ...]:
     """Every \\text-like command of ``span`` in order, with its role (linear: groups are skipped whole)."""
     out, pos = [], 0
     text = span.text
     while True:
         m = TEXT_COMMAND.search(text, pos)
         if not m:
-            return out
+            return tuple(out)
         end = group_end(text, m.end())
         if end < 0:
-            return out  # an unclosed group is reported by the document pass
+            return tuple(out)  # an unclosed group is reported by the document pass
         after_script = _after_script(text, m.start())
         content = span.sub(m.end() + 1, end - 1)
         out.append(TextCommand(span.sub(m.start(), end), content, role_of(content.text, after_script)))
