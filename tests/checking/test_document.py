@@ -366,3 +366,9 @@ def test_words_between_two_operands_are_refused_not_deleted(words):
 
 def test_words_before_or_after_the_math_are_prose():
     assert _math(r"\[ \text{Then we get } a = b \text{ (by linearity)} \]") == ["a = b"]
+
+
+def test_markdown_code_blocks_are_not_read():
+    text = "# Answer\n```latex\n$$ p = 2p $$\n```\n$$ p = p $$\n~~~\n$$ p = 3p $$\n~~~\n"
+    report, steps = _steps(text)
+    assert steps == [("p", "p", "valid")] and report.steps[0].line == 5
