@@ -36,7 +36,7 @@ _IGNORED = re.compile(
     r"hline)(?![a-zA-Z])"
     r"|(?<!\\)\\[,;:! ]|~"
 )
-_WRAPPERS = re.compile(r"\\(boxed|textcolor\s*\{[^{}]*\}|underset\s*\{[^{}]*\}|overset\s*\{[^{}]*\})\s*(?=\{)")
+_WRAPPERS = re.compile(r"\\(boxed|ensuremath|mathrlap|mathllap|mathclap|smash|textcolor\s*\{[^{}]*\}|underset\s*\{[^{}]*\}|overset\s*\{[^{}]*\})\s*(?=\{)")
 _QUAD = re.compile(r"\\q?quad(?![a-zA-Z])")
 _STACKED = re.compile(r"\\(stackrel|overset|underset)\s*(?=\{)")
 _BRACES = re.compile(r"\\(underbrace|overbrace|underbracket|overbracket)(?![a-zA-Z])\s*(?=\{)")
