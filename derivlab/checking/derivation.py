@@ -283,7 +283,12 @@ def _apply_definition(scope: Scope, definition: Definition, where: SourceMap, no
         return scope
     try:
         body = parse_expression(definition.body.text, scope)
-        return scope.define(key, body, name)
+        substituted = scope.lookup(key) is not None
+        scope = scope.define(key, body, name)
+        if substituted:  # the steps from here on depend on it: say so
+            notes.append(f"line {line}: {name} = {' '.join(definition.body.text.split())} is substituted "
+                         "in the steps from here on")
+        return scope
     except StepFailure as exc:
         notes.append(f"line {line}: the definition of {name} could not be read: {exc.message}")
         return scope
