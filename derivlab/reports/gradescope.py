@@ -42,10 +42,11 @@ class GradescopeTest:
     visibility: str = "visible"
     tags: tuple[str, ...] = ()
     extra_data: dict = field(default_factory=dict)
+    status: str = ""  # "passed" | "failed" from the verdict; "" = passed when the full points were earned
 
     @property
     def passed(self) -> bool:
-        return self.score >= self.max_score
+        return self.status == "passed" if self.status else self.score >= self.max_score
 
     def to_json(self) -> dict:
         out: dict[str, Any] = {

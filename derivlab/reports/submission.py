@@ -18,7 +18,6 @@ from typing import Any
 
 from derivlab.errors import DerivlabError, InputError
 from derivlab.reports import points
-from derivlab.reports.endpoints import chain_endpoints
 from derivlab.reports.gradescope import GradescopeTest, results_json
 from derivlab.reports.limits import SubmissionClock, run_limited
 
@@ -75,6 +74,7 @@ class SubmissionOutcome:
         output = f"Score {self.score:g} / {self.max_score:g}."
         if self.error:
             output += f" {self.error}"
+        output += "\n" + points.POLICY
         return results_json(list(self.tests), output=output, execution_time=self.seconds)
 
     def to_json(self) -> dict:
@@ -162,41 +162,48 @@ def _regular_file(path: Path, max_bytes: int) -> Path:
 # --- the derivation -----------------------------------------------------------------
 
 
-def _check_derivation_json(path: Path, options: GradeOptions, clock: SubmissionClock) -> dict:
-    """The student checker's report as plain JSON; the checker guards itself (a child process under
-    what is left of the submission's time and ``options.memory_mb``). DerivlabError for unusable files
-    or exhausted limits."""
-    from derivlab.checking.derivation import check_derivation_file
+def judge_derivation(text: str, seed: int = 0) -> dict:
+    """Runs in the limited subprocess: the checker's report and the chain's endpoints, as plain JSON."""
+    from derivlab.checking.derivation import check_derivation_text
+    from derivlab.reports.endpoints import Endpoints, judge_chains
 
+    report = check_derivation_text(text, context="dropout", seed=seed, file=DERIVATION_FILE)
+    valid = frozenset(s.index for s in report.steps if s.verdict == "valid")
     try:
-        report = check_derivation_file(path, context="dropout", seed=options.seed, guarded=True,
-                                       seconds=clock.remaining(), memory_mb=options.memory_mb)
-    except DerivlabError:
-        raise
-    except Exception as exc:  # the guard re-raises the child's exception: one line for the student
-        raise InputError(f"internal error {type(exc).__name__}: {exc}") from None
-    return report.to_json()
+        ends = judge_chains(text, valid=valid, seed=seed)
+    except DerivlabError as exc:
+        reason = f"the ends of the chain could not be judged: {exc}"
+        ends = Endpoints(False, None, reason, reason)
+    return {"report": report.to_json(), "ends": ends.to_json()}
 
 
 def _grade_derivation(root: Path, options: GradeOptions, clock: SubmissionClock) -> tuple[dict | None, list[GradescopeTest]]:
+    from derivlab.reports.endpoints import Endpoints
+
     scheme = options.scheme
-    if not os.path.lexists(root / DERIVATION_FILE):
+    path = root / DERIVATION_FILE
+    if not os.path.lexists(path):
         return None, points.derivation_missing_tests("no derivation.tex in the submission", scheme)
     try:
-        path = _regular_file(root / DERIVATION_FILE, MAX_TEX_BYTES)
+        path = _regular_file(path, MAX_TEX_BYTES)
         text = path.read_bytes().decode("utf-8")
     except InputError as exc:
         return None, points.derivation_missing_tests(str(exc), scheme)
+    except OSError as exc:
+        return None, points.derivation_missing_tests(f"{path.name} cannot be read: {exc.strerror or exc}", scheme)
     except UnicodeDecodeError as exc:
-        return None, points.derivation_missing_tests(f"derivation.tex is not UTF-8 text (byte {exc.start})", scheme)
+        return None, points.derivation_missing_tests(f"{path.name} is not UTF-8 text (byte {exc.start})", scheme)
     try:
-        report = _check_derivation_json(path, options, clock)
+        judged = run_limited(judge_derivation, text, options.seed, seconds=clock.remaining(),
+                             memory_mb=options.memory_mb)
     except DerivlabError as exc:
-        return None, points.derivation_missing_tests(f"derivation.tex could not be checked: {exc}", scheme)
-    ends = chain_endpoints(text, report, lambda probe: _check_derivation_json(probe, options, clock))
-    tests = points.derivation_step_tests(report, scheme, reached_at=ends.reached_at)
+        return None, points.derivation_missing_tests(f"{path.name} could not be checked: {exc}", scheme)
+    report, ends = judged["report"], Endpoints.from_json(judged["ends"])
+    tests = points.derivation_step_tests(report, scheme, reached_at=ends.reached_at,
+                                         main_chain=ends.main_chain, trivial=ends.trivial)
     tests += points.endpoint_tests(ends.starts_at_objective, ends.start_detail, ends.reached_at is not None,
                                    ends.goal_detail, scheme)
+    tests += points.notes_test(report.get("notes") or [])
     return report, tests
 
 
