@@ -9,7 +9,8 @@ definitions in force there, which ``checking.definitions`` keeps honest):
 * which right side of the main chain first equals (4), ||y - p X w~||^2 + p(1-p) ||Γ~ w~||^2,
   with no expectation left in it (every expression of a valid chain from (2) equals (4)
   in value; (4) is the closed form)?
-* which steps are trivial: both sides the same expression once parsed (``p = p``)?
+* which steps are trivial: both sides the same expression once parsed, up to padding
+  (``p = p``, ``e = e + 0``; ``checking.sameness``)?
 
 (2) and (4) are parsed by the checker's grammar in the scope of the step, and compared
 with its exact randomized test (``equivalence.decide``) under a small time budget.
@@ -67,8 +68,8 @@ def judge_chains(text: str, *, context: str = "dropout", valid: frozenset[int] |
                  seed: int = 0) -> Endpoints:
     """The endpoints of the chains in ``text``; ``valid`` = the steps the checker judged valid (when
     known, a main chain that reaches (4) through valid steps is preferred)."""
-    from derivlab.checking.definitions import strip_names
     from derivlab.checking.derivation import step_chains, typed_steps
+    from derivlab.checking.sameness import same_expression
 
     budget = limits.Deadline(SECONDS, "judging the ends of the chain")
     typed = typed_steps(text, context=context, limit=MAX_STEPS)
@@ -77,7 +78,7 @@ def judge_chains(text: str, *, context: str = "dropout", valid: frozenset[int] |
         reason = "no checked steps, so the chain's ends cannot be compared with (2) and (4)"
         return Endpoints(False, None, reason, reason)
     by_index = {t.index: t for t in typed}
-    trivial = tuple(t.index for t in typed if strip_names(t.lhs) == strip_names(t.rhs))
+    trivial = tuple(t.index for t in typed if same_expression(t.lhs, t.rhs))
     members: dict[int, list[int]] = {}
     for index, chain in enumerate(chains, start=1):
         members.setdefault(chain, []).append(index)
