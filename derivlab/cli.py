@@ -66,6 +66,8 @@ def _build_parser() -> argparse.ArgumentParser:
     g.add_argument("--autograder-zip", metavar="OUT.zip", default=None,
                    help="write the Gradescope autograder zip (setup.sh, run_autograder, derivlab) and exit")
     g.add_argument("--no-tex", action="store_true", help="with --autograder-zip: no TeX Live in setup.sh")
+    g.add_argument("--resume", action="store_true",
+                   help="keep the submissions already complete in --out (after an interrupted run); grade the rest")
     g.add_argument("--json", action="store_true")
 
     f = sub.add_parser("fuzz", help="property-based runs over every claim, plus the mutant run")
@@ -134,7 +136,7 @@ def _run(args: argparse.Namespace) -> Any:
             return grade_gradescope()
         if not args.submissions or not args.out:
             raise InputError("grade needs SUBMISSIONS and --out DIR (or --gradescope)")
-        return grade_folder(Path(args.submissions), Path(args.out), jobs=args.jobs)
+        return grade_folder(Path(args.submissions), Path(args.out), jobs=args.jobs, resume=args.resume)
     if args.command == "fuzz":
         from derivlab.testing.fuzz import run_fuzz
 

@@ -82,9 +82,23 @@ def _address_space_bytes() -> int:
         return 0
 
 
+def die_with_parent() -> None:
+    """Linux: SIGKILL this process when its parent dies (so a killed run leaves no worker behind)."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL), 0, 0, 0)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() == 1:  # the parent died before the request was made
+        os._exit(1)
+
+
 def _child(conn: Any, fn: Callable[..., Any], args: tuple, kwargs: dict, memory_mb: int) -> None:
     import resource
 
+    die_with_parent()
     try:
         limit = _address_space_bytes() + memory_mb * 2**20
         _soft, hard = resource.getrlimit(resource.RLIMIT_AS)

@@ -20,6 +20,7 @@ from derivlab.errors import DerivlabError, InputError
 from derivlab.reports import points
 from derivlab.reports.gradescope import GradescopeTest, results_json
 from derivlab.reports.limits import SubmissionClock, run_limited
+from derivlab.reports.submission_files import find_files
 
 DERIVATION_FILE = "derivation.tex"
 MAX_TEX_BYTES = 256 * 1024
@@ -53,6 +54,8 @@ class SubmissionOutcome:
     feedback_path: str = ""
     feedback_note: str = ""
     derivation_error: str = ""  # derivation.tex exists but could not be checked: why
+    not_graded: tuple[str, ...] = ()  # files of the submission that were not graded, each with the reason
+    notes: tuple[str, ...] = ()       # which files were graded as what (Derivation.tex, hw/...)
 
     @property
     def score(self) -> float:
@@ -74,6 +77,10 @@ class SubmissionOutcome:
         output = f"Score {self.score:g} / {self.max_score:g}."
         if self.error:
             output += f" {self.error}"
+        for note in self.notes:
+            output += f"\n{note}"
+        for item in self.not_graded:
+            output += f"\nNot graded: {item}"
         output += "\n" + points.POLICY
         return results_json(list(self.tests), output=output, execution_time=self.seconds)
 
@@ -90,49 +97,62 @@ class SubmissionOutcome:
             "feedback": self.feedback_path,
             "feedback_note": self.feedback_note or None,
             "seconds": round(self.seconds, 3),
+            "not_graded": list(self.not_graded),
+            "notes": list(self.notes),
         }
+
+    @classmethod
+    def from_results(cls, data: dict) -> "SubmissionOutcome":
+        """The outcome recorded in a results.json this grader wrote (``extra_data.derivlab``), for --resume."""
+        record = data["extra_data"]["derivlab"]
+        tests = tuple(GradescopeTest(str(t["name"]), float(t["score"]), float(t["max_score"]), str(t.get("output", "")),
+                                     number=str(t.get("number", "")), visibility=str(t.get("visibility", "visible")),
+                                     tags=tuple(t.get("tags") or ()), status=str(t.get("status", "")))
+                      for t in data["tests"])
+        verdict = str(record.get("derivation_verdict", "missing"))
+        derivation = None if verdict in ("missing", "error") else {
+            "verdict": verdict, "first_bad_step": record.get("first_bad_step")}
+        return cls(str(record["submission"]), tests, derivation,
+                   {t: {"verdict": v} for t, v in (record.get("weights") or {}).items()},
+                   record.get("error") or "", float(record.get("seconds") or 0.0), str(record.get("results") or ""),
+                   str(record.get("feedback") or ""), record.get("feedback_note") or "",
+                   "error" if verdict == "error" else "", tuple(record.get("not_graded") or ()),
+                   tuple(record.get("notes") or ()))
 
 
 def find_submission_root(folder: Path) -> Path:
-    """``folder``, or its single subfolder when the files were uploaded inside one folder."""
-    entries = [e for e in folder.iterdir() if not e.name.startswith((".", "__MACOSX"))]
-    if any(_is_expected(e.name) for e in entries):
-        return folder
-    dirs = [e for e in entries if e.is_dir() and not e.is_symlink()]
-    if len(dirs) == 1 and not [e for e in entries if e.is_file()]:
-        return find_submission_root(dirs[0])
-    return folder
-
-
-def _is_expected(name: str) -> bool:
-    return name == DERIVATION_FILE or any(name == f"weights_{t}.{ext}" for t in points.TASKS for ext in ("json", "npz"))
+    """The folder of ``folder`` that holds the work (itself, or one folder below it)."""
+    return find_files(folder).root
 
 
 def grade_submission(folder: Path, options: GradeOptions = GradeOptions()) -> SubmissionOutcome:
-    """Check ``folder``'s derivation.tex and weights_{identity,first,unique}.(json|npz); no files written."""
+    """Check a submission's derivation and weights files (``submission_files``: the usual variations of
+    names and layouts are accepted, the rest named); no files written."""
     t0 = time.perf_counter()
-    root = find_submission_root(folder)
+    files = find_files(folder)
     clock = SubmissionClock(options.seconds)
     # The weights checks are fast (well under a second each): they run first, so a derivation that
     # uses up the submission's time budget cannot cost the student the weights points.
     weights: dict[str, dict] = {}
     weights_tests: list[GradescopeTest] = []
     for task in points.TASKS:
-        report, test = _grade_weights(root, task, options, clock)
+        report, test = _grade_weights(files.weights.get(task), task, options, clock)
         weights[task] = report
         weights_tests.append(test)
     derivation_error = ""
-    derivation, derivation_tests = _grade_derivation(root, options, clock)
-    if derivation is None and os.path.lexists(root / DERIVATION_FILE):
+    derivation, derivation_tests = _grade_derivation(files.derivation, options, clock)
+    if derivation is None and files.derivation is not None:
         derivation_error = derivation_tests[0].output
     tests: list[GradescopeTest] = [*derivation_tests, *weights_tests]
     error = ""
-    if not any(_is_expected(e.name) for e in root.iterdir()):
-        found = sorted(e.name for e in root.iterdir())[:8]
+    if not files.anything:
+        found = [item.split(":")[0] for item in files.not_graded][:8]
         error = ("No gradable file found: expected derivation.tex and weights_identity/first/unique.json (or .npz); "
                  f"found: {', '.join(found) or 'nothing'}.")
-    return SubmissionOutcome(folder.name, tuple(tests), derivation, weights, error, time.perf_counter() - t0,
-                             derivation_error=derivation_error)
+    name = folder.stem if files.derivation == folder else folder.name
+    return SubmissionOutcome(name, tuple(tests), derivation, weights, error, time.perf_counter() - t0,
+                             derivation_error=derivation_error, not_graded=tuple(files.not_graded),
+                             notes=tuple(files.notes))
 
 
 def error_outcome(name: str, reason: str, scheme: points.PointsScheme = points.DEFAULT_SCHEME) -> SubmissionOutcome:
@@ -177,12 +197,12 @@ def judge_derivation(text: str, seed: int = 0) -> dict:
     return {"report": report.to_json(), "ends": ends.to_json()}
 
 
-def _grade_derivation(root: Path, options: GradeOptions, clock: SubmissionClock) -> tuple[dict | None, list[GradescopeTest]]:
+def _grade_derivation(path: Path | None, options: GradeOptions, clock: SubmissionClock
+                      ) -> tuple[dict | None, list[GradescopeTest]]:
     from derivlab.reports.endpoints import Endpoints
 
     scheme = options.scheme
-    path = root / DERIVATION_FILE
-    if not os.path.lexists(path):
+    if path is None:
         return None, points.derivation_missing_tests("no derivation.tex in the submission", scheme)
     try:
         path = _regular_file(path, MAX_TEX_BYTES)
@@ -217,9 +237,9 @@ def _check_weights_json(path: str, task: str) -> dict:
     return check_weights_file(Path(path), task=task).to_json()
 
 
-def _grade_weights(root: Path, task: str, options: GradeOptions, clock: SubmissionClock) -> tuple[dict, GradescopeTest]:
-    candidates = [root / f"weights_{task}.json", root / f"weights_{task}.npz"]
-    present = [c for c in candidates if os.path.lexists(c)]
+def _grade_weights(path: Path | None, task: str, options: GradeOptions, clock: SubmissionClock
+                   ) -> tuple[dict, GradescopeTest]:
+    present = [path] if path is not None else []
     if not present:
         reason = f"no weights_{task}.json or weights_{task}.npz submitted"
         return {"error": reason}, points.weights_test(task, None, reason, options.scheme)
