@@ -63,6 +63,9 @@ def _build_parser() -> argparse.ArgumentParser:
     g.add_argument("--out", default=None)
     g.add_argument("--jobs", type=int, default=None)
     g.add_argument("--gradescope", action="store_true", help="grade /autograder/submission inside Gradescope")
+    g.add_argument("--autograder-root", default="/autograder", metavar="DIR",
+                   help="with --gradescope: the autograder folder (default /autograder): DIR/submission -> "
+                        "DIR/results/results.json")
     g.add_argument("--autograder-zip", metavar="OUT.zip", default=None,
                    help="write the Gradescope autograder zip (setup.sh, run_autograder, derivlab) and exit")
     g.add_argument("--no-tex", action="store_true", help="with --autograder-zip: no TeX Live in setup.sh")
@@ -133,7 +136,8 @@ def _run(args: argparse.Namespace) -> Any:
             path = build_autograder_zip(Path(args.autograder_zip), with_tex=not args.no_tex)
             return _Written(str(path), "upload it as the assignment's autograder on Gradescope")
         if args.gradescope:
-            return grade_gradescope()
+            root = Path(args.autograder_root)
+            return grade_gradescope(root / "submission", root / "results")
         if not args.submissions or not args.out:
             raise InputError("grade needs SUBMISSIONS and --out DIR (or --gradescope)")
         return grade_folder(Path(args.submissions), Path(args.out), jobs=args.jobs, resume=args.resume)
