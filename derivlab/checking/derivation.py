@@ -116,8 +116,13 @@ def check_derivation_file(path: Path, *, context: str = "dropout", seed: int = 0
     text = read_derivation(Path(path))
     if not guarded:
         return check_derivation_text(text, context=context, seed=seed, file=str(path))
-    return limits.run_limited(check_derivation_text, text, context=context, seed=seed, file=str(path),
-                              seconds=seconds, memory_mb=memory_mb)
+    started = time.monotonic()
+    try:
+        return limits.run_limited(check_derivation_text, text, context=context, seed=seed, file=str(path),
+                                  seconds=seconds, memory_mb=memory_mb)
+    except limits.LimitExceeded as exc:  # an exhausted budget is a verdict, not an unusable input
+        return DerivationReport(str(path), str(context), "unknown", None, (),
+                                (f"undecided: {exc} while checking this file",), time.monotonic() - started)
 
 
 # ---- checking -------------------------------------------------------------------------------------------

@@ -36,6 +36,10 @@ GUARD_SECONDS = 30.0              # wall clock of the guarded child process: the
 GUARD_MEMORY_MB = 2048            # address space the guarded child may add
 
 
+class LimitExceeded(InputError):
+    """The guard stopped the work (time, memory, recursion): for a checker, a verdict ``unknown``."""
+
+
 class Deadline:
     """A point in time after which ``check()`` raises ``Undecided``."""
 
@@ -135,11 +139,11 @@ def run_limited(fn: Callable[..., Any], *args: Any, seconds: float, memory_mb: i
     sender.close()
     try:
         if not receiver.poll(seconds):
-            raise InputError(f"time limit of {seconds:g} s exceeded")
+            raise LimitExceeded(f"time limit of {seconds:g} s exceeded")
         try:
             status, payload = receiver.recv()
         except (EOFError, OSError):
-            raise InputError(f"memory limit of {memory_mb} MB exceeded (the checker process died)") from None
+            raise LimitExceeded(f"memory limit of {memory_mb} MB exceeded (the checker process died)") from None
     finally:
         receiver.close()
         if proc.is_alive():
@@ -148,9 +152,9 @@ def run_limited(fn: Callable[..., Any], *args: Any, seconds: float, memory_mb: i
     if status == "ok":
         return payload
     if status == "memory":
-        raise InputError(f"memory limit of {memory_mb} MB exceeded")
+        raise LimitExceeded(f"memory limit of {memory_mb} MB exceeded")
     if status == "recursion":
-        raise InputError("input nested too deeply (recursion limit reached)")
+        raise LimitExceeded("input nested too deeply (recursion limit reached)")
     if isinstance(payload, DerivlabError):
         raise payload
     raise payload

@@ -11,6 +11,7 @@ import time
 from typing import Any, Callable
 
 from derivlab.checking.limits import run_limited as _checker_run_limited
+from derivlab.checking.limits import LimitExceeded
 from derivlab.errors import DerivlabError, InputError
 
 
@@ -38,5 +39,5 @@ class SubmissionClock:
         """Seconds left; InputError once the submission's budget is spent."""
         left = self._end - time.monotonic()
         if left <= 0.05:
-            raise InputError(f"time limit of {self.seconds:g} s for this submission exceeded")
+            raise LimitExceeded(f"time limit of {self.seconds:g} s for this submission exceeded")
         return left

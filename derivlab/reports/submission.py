@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from derivlab.checking.limits import LimitExceeded
 from derivlab.errors import DerivlabError, InputError
 from derivlab.reports import points
 from derivlab.reports.gradescope import GradescopeTest, results_json
@@ -216,6 +217,10 @@ def _grade_derivation(path: Path | None, options: GradeOptions, clock: Submissio
     try:
         judged = run_limited(judge_derivation, text, options.seed, seconds=clock.remaining(),
                              memory_mb=options.memory_mb)
+    except LimitExceeded as exc:  # a verdict (unknown), not a broken file
+        reason = f"{path.name} could not be decided within the limits ({exc}): verdict unknown"
+        return ({"file": path.name, "verdict": "unknown", "first_bad_step": None, "steps": [], "notes": [reason]},
+                points.derivation_missing_tests(reason, scheme))
     except DerivlabError as exc:
         return None, points.derivation_missing_tests(f"{path.name} could not be checked: {exc}", scheme)
     report, ends = judged["report"], Endpoints.from_json(judged["ends"])
