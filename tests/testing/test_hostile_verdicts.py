@@ -94,11 +94,20 @@ def test_issue_budget_cases_end_in_a_verdict_within_15_s(name, text, tmp_path):
         assert report["verdict"] == "invalid" and "e+" in json.dumps(report["steps"][0]["counterexample"])
 
 
-READABLE = [i for i in by_target("derivation") if i.name not in {"random-bytes", "invalid-utf8"}]
+# not UTF-8 text, or not a regular file (a FIFO, a folder, a link to /dev/zero): exit 2 with one line, by contract
+UNUSABLE = {"random-bytes", "invalid-utf8", "fifo", "directory", "symlink-dev-zero"}
+OVER_BUDGET = {  # the file's 15 s budget is overshot by the step in progress: the lead's per-step clocks
+    "expensive-steps": pytest.mark.xfail(strict=True, reason="needs the per-step clocks inside every stage (lead): "
+                                                              "the checker reports ~18 s"),
+    "many-steps": pytest.mark.xfail(strict=False, reason="needs the lead's budget work: ~16 s for 50,000 steps "
+                                                          "(timing-marginal on a loaded machine, so not strict)"),
+}
+READABLE = [pytest.param(i, id=i.name, marks=[OVER_BUDGET[i.name]] if i.name in OVER_BUDGET else [])
+            for i in by_target("derivation") if i.name not in UNUSABLE]
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("item", READABLE, ids=[i.name for i in READABLE])
+@pytest.mark.parametrize("item", READABLE)
 def test_every_readable_hostile_derivation_ends_in_a_verdict_within_15_s(item, tmp_path):
     path = item.write(tmp_path, tmp_path / "PWNED")
     if os.path.getsize(path) > 1_000_000:
