@@ -3,13 +3,14 @@
 A definition ``name = body`` is accepted when it
 
 * names something new (``P = R \\odot X``), with a body of bounded size once inlined;
-* restates what a name already means (``\\Gamma = \\operatorname{diag}(X^\\top X)^{1/2}``);
+* restates a defined name (``\\Gamma = \\operatorname{diag}(X^\\top X)^{1/2}``) or gives it the
+  student's own value: the steps are judged with it, so a wrong λ shows as a wrong step, while the
+  chain's ends (2) and (4) are always judged with the context's Γ and λ (``reports.endpoints``);
 * substitutes a declared deterministic variable by an expression of ANOTHER variable of
   the same shape that really depends on it (``\\tilde w = w_{new}/p``).
 
 Refused, with the reason (the definition is then not used and the steps are read with the
-context's meaning): redefining a context definition or an earlier definition with another
-value, anything about the random mask, a body that mentions the variable it replaces
+context's meaning): anything about the random mask, a body that mentions the variable it replaces
 (``X = 0X``, ``w = w``), a substitution by an expression of other kinds of variable only
 (``y = Xw``: the problem would be a special case) or by a constant (``\\tilde w = w - w``:
 the problem degenerates).
@@ -55,8 +56,7 @@ def definition_problem(scope, key: str, body: Expr, label: str) -> str | None:
     if isinstance(old, Var) and old.random:
         return f"{label} is the random mask of the problem; it cannot be redefined"
     if not isinstance(old, Var):
-        return None if _same(old, body, scope) else (
-            f"{label} already means something else here; a definition may only name something new")
+        return None  # a restatement, or the student's own (maybe wrong) λ or Γ: the steps are judged with it
     if old.name in used:
         return f"it makes {label} depend on itself"
     if any(v.random for v in used.values()):
@@ -68,20 +68,6 @@ def definition_problem(scope, key: str, body: Expr, label: str) -> str | None:
     if not any(_depends(body, v, scope) for v in others):
         return f"the substitution makes {label} a constant, which degenerates the problem"
     return None
-
-
-def _same(old: Expr, body: Expr, scope) -> bool:
-    """``body`` equals ``old`` (a restatement); False when it differs or cannot be decided in time."""
-    from derivlab.checking.equivalence import decide
-
-    if old.shape != body.shape:
-        return False
-    if strip_names(old) == strip_names(body):
-        return True
-    try:
-        return decide(old, body, scope, deadline=limits.Deadline(SECONDS, "a definition")).verdict == "valid"
-    except StepFailure:
-        return False
 
 
 def _depends(body: Expr, var: Var, scope) -> bool:

@@ -12,8 +12,9 @@ definitions in force there, which ``checking.definitions`` keeps honest):
 * which steps are trivial: both sides the same expression once parsed, up to padding
   (``p = p``, ``e = e + 0``; ``checking.sameness``)?
 
-(2) and (4) are parsed by the checker's grammar in the scope of the step, and compared
-with its exact randomized test (``equivalence.decide``) under a small time budget.
+(2) and (4) are parsed by the checker's grammar with the context's Γ and λ (a student's own λ
+cannot change them) and the student's accepted substitutions of variables, and compared with
+its exact randomized test (``equivalence.decide``) under a small time budget.
 
     >>> text = r"\\[ \\mathbb{E}_R\\left[\\|y - (R \\odot X)w\\|_2^2\\right] = \\mathbb{E}_R\\|y - (R \\odot X)w\\|^2 \\]"
     >>> ends = judge_chains(text)
@@ -28,6 +29,7 @@ from dataclasses import asdict, dataclass
 from derivlab.checking import limits
 from derivlab.checking.expr import Expectation, walk
 from derivlab.checking.failures import StepFailure
+from derivlab.errors import DerivlabError
 
 OBJECTIVE_LATEX = r"\mathbb{E}_R\left[\|y - (R \odot X)\tilde{w}\|_2^2\right]"
 TIKHONOV_LATEX = r"\|y - pX\tilde{w}\|_2^2 + p(1-p)\|\tilde{\Gamma}\tilde{w}\|_2^2"
@@ -131,13 +133,35 @@ def _equals(expr, latex: str, scope, budget: limits.Deadline, seed: int) -> bool
     if left <= 0:
         return None
     try:
-        target = parse_expression(latex, scope)
+        target = _target(latex, scope)
         if target.shape != expr.shape:
             return False
         outcome = decide(expr, target, scope, seed=seed, deadline=limits.Deadline(min(COMPARE_SECONDS, left)))
     except StepFailure:
         return None
     return outcome.verdict == "valid"
+
+
+def _target(latex: str, scope):
+    """(2) or (4) with the CONTEXT's Γ and λ, and the student's accepted substitutions of variables
+    (``\\tilde w = w_{new}/p``) replayed, so that no redefinition changes what the ends mean."""
+    from derivlab.checking.context import load_context
+    from derivlab.checking.expr import Var, map_tree
+    from derivlab.checking.parse import parse_expression
+
+    try:
+        context = load_context(scope.name)
+    except DerivlabError:  # an instructor's TOML context: its name is not a built-in one
+        context = scope
+    base = parse_expression(latex, context)
+
+    def substituted(node):
+        if isinstance(node, Var) and not node.random:
+            now = scope.lookup(node.name)
+            return now if now is not None and now != node else None
+        return None
+
+    return map_tree(base, substituted)
 
 
 def _shown(expr) -> str:
