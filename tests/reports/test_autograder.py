@@ -88,7 +88,7 @@ def test_setup_finds_a_python_of_at_least_3_11():
                     reason="the full autograder build takes minutes: run `make autograder-e2e`")
 def test_the_zip_builds_and_grades_end_to_end(tmp_path):
     root = scratch_tree(tmp_path, with_tex=False)
-    env = {**os.environ, "AUTOGRADER_ROOT": str(root), "DERIVLAB_TORCH_INDEX": os.environ.get("DERIVLAB_TORCH_INDEX", "")}
+    env = {**os.environ, "AUTOGRADER_ROOT": str(root)}  # DERIVLAB_TORCH_INDEX passes through (default: CPU index)
     env.pop("PYTHONPATH", None)
     setup = subprocess.run(["bash", str(root / "setup.sh")], capture_output=True, text=True, timeout=1800, env=env,
                            cwd=root / "source")
