@@ -27,7 +27,16 @@ from __future__ import annotations
 from fractions import Fraction
 
 from derivlab.checking import limits
-from derivlab.checking.expr import Const, Expr, Named, Ones, Var, free_variables, map_tree, walk
+from derivlab.checking.expr import (
+    Const,
+    Expr,
+    Named,
+    Ones,
+    Var,
+    free_variables,
+    map_tree,
+    walk,
+)
 from derivlab.checking.failures import StepFailure
 from derivlab.checking.shapes import add, hadamard
 

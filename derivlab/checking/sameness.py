@@ -1,8 +1,8 @@
-"""Are the two sides of a step the same expression? (Such a step neither earns nor costs points.)
+r"""Are the two sides of a step the same expression? (Such a step neither earns nor costs points.)
 
 "The same" is decided on the parsed trees after a SHALLOW clean-up that undoes padding
 only: definition names dropped (Γ and its expansion are the same), sums flattened and
-reordered, zero terms dropped (``+ 0``, ``+ 0 \\cdot y^\\top y``), a term and its negative
+reordered, zero terms dropped (``+ 0``, ``+ 0 \cdot y^\top y``), a term and its negative
 cancelled (``+ p - p``), factors 1 and exponents 1 dropped, double transposes and
 negations undone, constants folded. Real algebra (expanding a square, linearity of 𝔼)
 changes the tree and is never called the same.
@@ -19,8 +19,20 @@ from __future__ import annotations
 from collections import Counter
 from fractions import Fraction
 
-from derivlab.checking.expr import (Add, Const, Divide, Expr, Hadamard, MatMul, Named, Neg, Power, Scale, Transpose,
-                                    map_tree)
+from derivlab.checking.expr import (
+    Add,
+    Const,
+    Divide,
+    Expr,
+    Hadamard,
+    MatMul,
+    Named,
+    Neg,
+    Power,
+    Scale,
+    Transpose,
+    map_tree,
+)
 
 MAX_NODES = 4_000
 

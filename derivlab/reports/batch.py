@@ -19,9 +19,9 @@ import fcntl
 import json
 import os
 import stat
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
 
 from derivlab.errors import InputError
 
@@ -63,9 +63,7 @@ def batch_layout(submissions: Path, out: Path | None = None) -> Layout:
                 continue
         except (OSError, RuntimeError):
             pass
-        if _is_folder(entry) or entry.is_symlink():
-            layout.folders.append(entry)
-        elif loose_derivation(entry) and entry.stem not in folder_names:
+        if _is_folder(entry) or entry.is_symlink() or loose_derivation(entry) and entry.stem not in folder_names:
             layout.folders.append(entry)
         else:
             layout.skipped.append((str(entry), _why_not(entry)))

@@ -56,7 +56,7 @@ class Endpoints:
         return asdict(self)
 
     @classmethod
-    def from_json(cls, data: dict) -> "Endpoints":
+    def from_json(cls, data: dict) -> Endpoints:
         return cls(bool(data["starts_at_objective"]), data.get("reached_at"), str(data["start_detail"]),
                    str(data["goal_detail"]), tuple(data.get("main_chain") or ()), tuple(data.get("trivial") or ()))
 
@@ -127,7 +127,6 @@ def _reaches(steps: list[int], by_index: dict, budget: limits.Deadline, seed: in
 def _equals(expr, latex: str, scope, budget: limits.Deadline, seed: int) -> bool | None:
     """``expr`` = the context's ``latex`` (parsed in ``scope``); None when undecided in time."""
     from derivlab.checking.equivalence import decide
-    from derivlab.checking.parse import parse_expression
 
     left = budget.remaining()
     if left <= 0:

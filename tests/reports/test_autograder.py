@@ -9,7 +9,6 @@ The full build (setup.sh creating the venv and installing torch and derivlab, th
 import json
 import os
 import shutil
-import stat
 import subprocess
 import sys
 import zipfile

@@ -17,7 +17,11 @@ from pathlib import Path
 import pytest
 
 from derivlab.reports.gradescope import validate_results
-from derivlab.reports.sample_class import correct_derivation, design_weights, write_submission
+from derivlab.reports.sample_class import (
+    correct_derivation,
+    design_weights,
+    write_submission,
+)
 
 pytestmark = pytest.mark.slow
 

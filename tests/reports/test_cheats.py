@@ -63,9 +63,10 @@ HONEST = {
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
-    from derivlab.checking.derivation import read_derivation
     from pathlib import Path
-    import derivlab.checking as checking
+
+    from derivlab import checking
+    from derivlab.checking.derivation import read_derivation
 
     root = tmp_path_factory.mktemp("cheats")
     klass = root / "class"
