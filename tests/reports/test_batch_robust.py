@@ -171,8 +171,11 @@ def test_kill_9_then_resume_loses_and_duplicates_nothing(tmp_path):
     for name in names:
         write_submission(k / name, "correct")
     out = tmp_path / "out"
+    scratch = tmp_path / "tmpdir"  # the killed run's TMPDIR: no student text may be left in it
+    scratch.mkdir()
     proc = subprocess.Popen([sys.executable, "-m", "derivlab", "grade", str(k), "--out", str(out), "--jobs", "2",
-                             "--json"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                             "--json"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            env={**os.environ, "TMPDIR": str(scratch)})
     deadline = time.monotonic() + 240
     while time.monotonic() < deadline and not list(out.glob("*/results.json")):
         time.sleep(0.2)
@@ -185,6 +188,8 @@ def test_kill_9_then_resume_loses_and_duplicates_nothing(tmp_path):
     time.sleep(3)
     assert not [p for p in workers if _alive(p)], "workers outlived their parent"
     stamps = {n: (out / n / "results.json").stat().st_mtime_ns for n in done_before}
+    left = [p for p in scratch.rglob("*") if p.is_file()]
+    assert not left, f"the killed run left files in its TMPDIR: {left[:5]}"
 
     again = _cli("grade", str(k), "--out", str(out), "--jobs", "2", "--resume", "--json")
     assert again.returncode == 0, again.stderr[-2000:]
