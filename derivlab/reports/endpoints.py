@@ -4,7 +4,8 @@ Valid steps alone prove nothing about the question (``E[..] = E[..]`` is valid),
 grading also asks, for each chain ``e0 = e1 = …`` of the file (parsed with the
 definitions in force there, which ``checking.definitions`` keeps honest):
 
-* does ``e0`` equal the objective (2), E_R ||y - (R ⊙ X) w~||^2 ?  The first chain that
+* is ``e0`` the objective (2), E_R ||y - (R ⊙ X) w~||^2: an expectation equal to it (an
+  expression without one that equals it is (4), not a start)? The first chain that
   does (preferring one that reaches (4) through valid steps) is the MAIN chain;
 * which right side of the main chain first equals (4), ||y - p X w~||^2 + p(1-p) ||Γ~ w~||^2,
   with no expectation left in it (every expression of a valid chain from (2) equals (4)
@@ -87,7 +88,8 @@ def judge_chains(text: str, *, context: str = "dropout", valid: frozenset[int] |
     starting = []  # chains whose first expression equals (2), in document order
     for chain, steps in list(members.items())[:MAX_CHAINS]:
         first = by_index.get(steps[0])
-        if first is not None and _equals(first.lhs, OBJECTIVE_LATEX, first.scope, budget, seed) is True:
+        if first is not None and has_expectation(first.lhs) and \
+                _equals(first.lhs, OBJECTIVE_LATEX, first.scope, budget, seed) is True:
             starting.append(chain)
     if not starting:
         first = by_index.get(1)

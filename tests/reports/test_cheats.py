@@ -94,6 +94,10 @@ def test_a_cheat_earns_at_most_two_of_the_ten_derivation_points(graded, name):
         (t["name"], t["score"]) for t in graded[name]["tests"] if t["score"]]
 
 
+def test_a_chain_that_starts_at_the_closed_form_does_not_start_at_the_objective(graded):
+    assert derivation_points(graded["goal-equals-goal"]) == 0.0
+
+
 @pytest.mark.parametrize("name", sorted(HONEST))
 def test_honest_derivations_earn_their_points(graded, name):
     assert derivation_points(graded[name]) == pytest.approx(HONEST[name][1], abs=1e-3)
