@@ -29,6 +29,7 @@ from derivlab.progress import track
 from derivlab.reports.feedback import write_feedback
 from derivlab.reports.gradescope import write_results
 from derivlab.reports.points import TASKS
+from derivlab.reports.review import with_review
 from derivlab.reports.submission import GradeOptions, SubmissionOutcome, error_outcome, grade_submission
 
 SUMMARY_COLUMNS = (
@@ -93,7 +94,7 @@ def _grade_and_write(folder: Path, out: Path, options: GradeOptions) -> Submissi
 
 def _write_outputs(outcome: SubmissionOutcome, out: Path, options: GradeOptions, seconds: float) -> SubmissionOutcome:
     out.mkdir(parents=True, exist_ok=True)
-    outcome = replace(outcome, seconds=seconds)
+    outcome = with_review(replace(outcome, seconds=seconds), options.unreadable)
     results = write_results(outcome.results(), out / "results.json")
     try:
         feedback, note = write_feedback(outcome, out, pdf=options.feedback == "pdf", timeout=options.seconds)

@@ -38,6 +38,7 @@ class GradeOptions:
     feedback: str = "pdf"  # "pdf" (when a TeX engine exists) | "tex"
     scheme: points.PointsScheme = points.DEFAULT_SCHEME
     seed: int = 0
+    unreadable: str = "review"  # "review" | "zero": points of unread/undecided steps (``review.py``)
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,7 @@ class SubmissionOutcome:
     feedback_path: str = ""
     feedback_note: str = ""
     derivation_error: str = ""  # derivation.tex exists but could not be checked: why
+    review: dict | None = None  # the review queue's record (``review.with_review``)
 
     @property
     def score(self) -> float:
@@ -75,6 +77,16 @@ class SubmissionOutcome:
         output = f"Score {self.score:g} / {self.max_score:g}."
         if self.error:
             output += f" {self.error}"
+        if self.review and self.review["needs_review"]:
+            from derivlab.reports.review import review_test
+
+            output = f"Needs review by course staff: {len(self.review['reasons'])} item(s). " + output
+            data = results_json([*self.tests, review_test(self.review)], output=output,
+                                execution_time=self.seconds, extra_data={"review": self.review})
+            for test in data["tests"]:  # held steps and the flag are not passed checks
+                if "review" in test.get("tags", ()):
+                    test["status"] = "failed"
+            return data
         return results_json(list(self.tests), output=output, execution_time=self.seconds)
 
     def to_json(self) -> dict:
@@ -90,6 +102,8 @@ class SubmissionOutcome:
             "feedback": self.feedback_path,
             "feedback_note": self.feedback_note or None,
             "seconds": round(self.seconds, 3),
+            "needs_review": bool(self.review and self.review["needs_review"]),
+            "review_reasons": list((self.review or {}).get("reasons") or []),
         }
 
 
@@ -194,10 +208,22 @@ def _grade_derivation(root: Path, options: GradeOptions, clock: SubmissionClock)
     except DerivlabError as exc:
         return None, points.derivation_missing_tests(f"derivation.tex could not be checked: {exc}", scheme)
     ends = chain_endpoints(text, report, lambda probe: _check_derivation_json(probe, options, clock))
+    report = _typeset(text, report, options, clock)
     tests = points.derivation_step_tests(report, scheme, reached_at=ends.reached_at)
     tests += points.endpoint_tests(ends.starts_at_objective, ends.start_detail, ends.reached_at is not None,
                                    ends.goal_detail, scheme)
     return report, tests
+
+
+def _typeset(text: str, report: dict, options: GradeOptions, clock: SubmissionClock) -> dict:
+    """The report with its parsed steps typeset from the parse tree (``typeset_steps.py``)."""
+    from derivlab.reports.typeset_steps import annotate_steps
+
+    try:
+        seconds = min(5.0, clock.remaining())
+    except InputError:
+        return report
+    return annotate_steps(text, report, seconds=seconds, memory_mb=options.memory_mb)
 
 
 # --- the weights ----------------------------------------------------------------------
