@@ -26,6 +26,7 @@ from typing import Any
 
 from derivlab.errors import InputError
 from derivlab.progress import track
+from derivlab.reports.class_page import write_class_outputs
 from derivlab.reports.feedback import write_feedback
 from derivlab.reports.gradescope import write_results
 from derivlab.reports.points import TASKS
@@ -134,6 +135,7 @@ def grade_folder(
             for folder, future in track(futures, "grading submissions", total=len(futures)):
                 outcomes.append(_collect(folder, future, out, options))
     summary = write_summary(outcomes, out / "summary.csv")
+    write_class_outputs(outcomes, out, options.scheme)  # index.html, class.json, review.csv
     return GradeReport(tuple(outcomes), str(out), str(summary), jobs, time.perf_counter() - t0, options)
 
 
