@@ -66,6 +66,9 @@ def _build_parser() -> argparse.ArgumentParser:
     g.add_argument("--autograder-zip", metavar="OUT.zip", default=None,
                    help="write the Gradescope autograder zip (setup.sh, run_autograder, derivlab) and exit")
     g.add_argument("--no-tex", action="store_true", help="with --autograder-zip: no TeX Live in setup.sh")
+    g.add_argument("--unreadable", choices=("review", "zero"), default="review",
+                   help="points of steps that could not be read or decided: review (default: held out of the "
+                        "automatic score, listed in review.csv) or zero")
     g.add_argument("--json", action="store_true")
 
     f = sub.add_parser("fuzz", help="property-based runs over every claim, plus the mutant run")
@@ -130,11 +133,14 @@ def _run(args: argparse.Namespace) -> Any:
 
             path = build_autograder_zip(Path(args.autograder_zip), with_tex=not args.no_tex)
             return _Written(str(path), "upload it as the assignment's autograder on Gradescope")
+        from derivlab.reports.submission import GradeOptions
+
+        options = GradeOptions(unreadable=args.unreadable)
         if args.gradescope:
-            return grade_gradescope()
+            return grade_gradescope(options=options)
         if not args.submissions or not args.out:
             raise InputError("grade needs SUBMISSIONS and --out DIR (or --gradescope)")
-        return grade_folder(Path(args.submissions), Path(args.out), jobs=args.jobs)
+        return grade_folder(Path(args.submissions), Path(args.out), jobs=args.jobs, options=options)
     if args.command == "fuzz":
         from derivlab.testing.fuzz import run_fuzz
 

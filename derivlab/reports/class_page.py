@@ -43,12 +43,15 @@ const filter=document.getElementById('filter'),only=document.getElementById('onl
 function apply(){const q=filter.value.toLowerCase();let shown=0;
  for(const r of body.rows){const hit=r.textContent.toLowerCase().includes(q)&&(!only.checked||r.dataset.review==='1');
   r.hidden=!hit;shown+=hit;}document.getElementById('shown').textContent=shown;}
-filter.addEventListener('input',apply);only.addEventListener('change',apply);
-table.tHead.addEventListener('click',e=>{const th=e.target.closest('th');if(!th)return;
- const i=th.cellIndex,dir=th.dataset.dir==='asc'?-1:1;th.dataset.dir=dir===1?'asc':'desc';
+function sortBy(i,dir){const th=table.tHead.rows[0].cells[i];th.dataset.dir=dir===1?'asc':'desc';
  const key=r=>{const c=r.cells[i];return c.dataset.v!==undefined?parseFloat(c.dataset.v):c.textContent.trim().toLowerCase();};
- [...body.rows].sort((a,b)=>{const x=key(a),y=key(b);return (x>y?1:x<y?-1:0)*dir;}).forEach(r=>body.appendChild(r));});
-apply();
+ [...body.rows].sort((a,b)=>{const x=key(a),y=key(b);return (x>y?1:x<y?-1:0)*dir;}).forEach(r=>body.appendChild(r));}
+filter.addEventListener('input',apply);only.addEventListener('change',apply);
+table.tHead.addEventListener('click',e=>{const th=e.target.closest('th');if(th)sortBy(th.cellIndex,th.dataset.dir==='asc'?-1:1);});
+const h=new URLSearchParams(location.hash.slice(1));  // shareable views: #filter=wrong&review=1&sort=1&desc=1
+if(h.has('filter'))filter.value=h.get('filter');if(h.get('review')==='1')only.checked=true;
+if(h.has('sort'))sortBy(parseInt(h.get('sort'),10)||0,h.get('desc')==='1'?-1:1);
+apply();document.body.dataset.ready='1';
 """
 
 

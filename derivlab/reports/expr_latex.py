@@ -36,7 +36,8 @@ GREEK_WORDS = {v[1:]: v for v in GREEK.values()} | {"epsilon": r"\varepsilon", "
 #: how the dropout context's keys are written in the course (w and w~ name the same vector).
 DROPOUT_DISPLAY = {"w": r"\tilde{w}", "Gamma": r"\Gamma", "Γ": r"\Gamma"}
 
-_NAME = re.compile(r"^([A-Za-z]|[α-ωΑ-Ω]|[A-Za-z]+)(?:_\{?([A-Za-z0-9]{1,12})\}?)?$")
+_NAME = re.compile(r"^([~^\-]?)([A-Za-z]|[α-ωΑ-Ω]|[A-Za-z]+)(?:_\{?([A-Za-z0-9]{1,12})\}?)?$")
+_DECOR = {"~": r"\tilde", "^": r"\hat", "-": r"\bar"}
 
 
 class TooLong(ValueError):
@@ -44,21 +45,37 @@ class TooLong(ValueError):
 
 
 def name_latex(name: str, display: dict[str, str] | None = None) -> str:
-    """``w_new`` -> ``w_{\\mathrm{new}}``, ``λ`` -> ``\\lambda``, ``Γ_new`` -> ``\\Gamma_{\\mathrm{new}}``."""
+    """``w_new`` -> ``w_{\\mathrm{new}}``, ``λ`` -> ``\\lambda``, ``~w`` -> ``\\tilde{w}``; a student's
+    spelling (``\\tilde{w}``) is first read into its key by the checker's grammar."""
     if display and name in display:
         return display[name]
     match = _NAME.match(name)
     if not match:
+        key = _symbol_key(name)
+        if key is not None and key != name and _NAME.match(key):
+            return name_latex(key, display)
         return r"\text{" + escape_latex(name, max_chars=40) + "}"
-    base, sub = match.group(1), match.group(2)
+    decor, base, sub = match.group(1), match.group(2), match.group(3)
     if base in GREEK:
         base = GREEK[base]
     elif len(base) > 1:
         base = GREEK_WORDS.get(base, r"\mathrm{" + base + "}")
+    if decor:
+        base = _DECOR[decor] + "{" + base + "}"
     if not sub:
         return base
-    sub_tex = sub if len(sub) == 1 else r"\mathrm{" + sub + "}"
+    sub_tex = sub if len(sub) <= 2 else r"\mathrm{" + sub + "}"
     return f"{base}_{{{sub_tex}}}"
+
+
+def _symbol_key(name: str) -> str | None:
+    from derivlab.checking.failures import StepFailure
+    from derivlab.checking.parse import symbol_key
+
+    try:
+        return symbol_key(name)
+    except (StepFailure, ValueError, RecursionError):
+        return None
 
 
 def to_latex(expr: Expr, display: dict[str, str] | None = None) -> str:

@@ -21,6 +21,7 @@ from derivlab.reports import points
 from derivlab.reports.endpoints import chain_endpoints
 from derivlab.reports.gradescope import GradescopeTest, results_json
 from derivlab.reports.limits import SubmissionClock, run_limited
+from derivlab.reports.warm import warm_worker
 
 DERIVATION_FILE = "derivation.tex"
 MAX_TEX_BYTES = 256 * 1024
@@ -125,6 +126,7 @@ def _is_expected(name: str) -> bool:
 def grade_submission(folder: Path, options: GradeOptions = GradeOptions()) -> SubmissionOutcome:
     """Check ``folder``'s derivation.tex and weights_{identity,first,unique}.(json|npz); no files written."""
     t0 = time.perf_counter()
+    warm_worker()  # once per process: the guarded checks' children then start warm
     root = find_submission_root(folder)
     clock = SubmissionClock(options.seconds)
     # The weights checks are fast (well under a second each): they run first, so a derivation that
