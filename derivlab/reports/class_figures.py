@@ -16,7 +16,8 @@ def _svg(fig: Any) -> str:
     fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None}, bbox_inches="tight")
     plt.close(fig)
     text = buffer.getvalue()
-    return text[text.index("<svg"):]  # drop the XML prolog and DOCTYPE: the SVG goes inside HTML
+    text = text[text.index("<svg"):]  # drop the XML prolog and DOCTYPE: the SVG goes inside HTML
+    return re.sub(r"\s*<metadata>.*?</metadata>", "", text, count=1, flags=re.S)
 
 
 def _figure(width: float = 4.6, height: float = 2.4):
