@@ -17,8 +17,11 @@ from derivlab.errors import VerificationFailure
 from derivlab.reports.feedback_typeset import counterexample_table, step_math
 from derivlab.reports.points import TASK_QUESTION, TASKS, counterexample_text, worst_text
 from derivlab.reports.submission import SubmissionOutcome
-from derivlab.reports.templating import render
+from derivlab.reports.templating import render, trusted
 from derivlab.reports.tex import compile_pdf, tex_engine
+
+OBJECTIVE_MATH = r"\mathbb{E}_R\left[\|y - (R \odot X)\tilde{w}\|_2^2\right]"
+TIKHONOV_MATH = r"\|y - pX\tilde{w}\|_2^2 + p(1-p)\,\|\tilde{\Gamma}\tilde{w}\|_2^2"
 
 _STEP_DEFAULTS: dict[str, Any] = {
     "index": "?", "line": "?", "lhs_latex": "", "rhs_latex": "", "verdict": "unknown",
@@ -66,9 +69,25 @@ def feedback_tex(outcome: SubmissionOutcome) -> str:
         name=outcome.name, score=outcome.score, max_score=outcome.max_score, error=outcome.error,
         tests=points_rows(outcome), derivation=derivation,
         review=outcome.review or {}, derivation_reason=reason,
-        endpoint_tests=[t for t in derivation_tests if "endpoint" in t.tags],
+        endpoint_tests=[endpoint_item(t, outcome.derivation) for t in derivation_tests if "endpoint" in t.tags],
         weights=weights, counterexample=counterexample_text,
     )
+
+
+def endpoint_item(test: Any, derivation: dict | None) -> dict[str, Any]:
+    """An endpoint test for the document: typeset when the chain's steps were (``feedback_typeset``)."""
+    item = {"name": test.name, "passed": test.passed, "held": "review" in test.tags, "text": test.output}
+    steps = (derivation or {}).get("steps") or []
+    if test.output.startswith("Held for review") or not steps:
+        return item
+    if "objective" in test.name and isinstance(steps[0].get("lhs_tex"), str):
+        verb = "equals" if test.passed else "is not shown equal to"
+        item["text"] = trusted(rf"Your first expression ${steps[0]['lhs_tex']}$ {verb} the objective "
+                               rf"${OBJECTIVE_MATH}$.")
+    elif "Tikhonov" in test.name:
+        item["text"] = trusted((r"A right side with no expectation left equals " if test.passed else
+                                r"No right side without an expectation is shown equal to ") + rf"${TIKHONOV_MATH}$.")
+    return item
 
 
 def points_rows(outcome: SubmissionOutcome) -> list[dict[str, Any]]:

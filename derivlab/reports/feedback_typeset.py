@@ -70,4 +70,5 @@ def counterexample_table(example: Any) -> TrustedLatex | None:
     if not rows:
         return None
     body = "\n".join(f"{label} & ${value}$ \\\\" for label, value in rows)
-    return trusted("\\begin{tabular}{@{}ll@{}}\n\\toprule\n" + body + "\n\\bottomrule\n\\end{tabular}")
+    return trusted("{\\renewcommand{\\arraystretch}{1.2}\\begin{tabular}{@{}ll@{}}\n\\toprule\n" + body
+                   + "\n\\bottomrule\n\\end{tabular}}")

@@ -99,7 +99,7 @@ def test_feedback_is_typeset_from_the_parse_tree(graded):
     root, _ = graded
     tex = (root / "out" / "001-wrong" / "feedback.tex").read_text(encoding="utf-8")
     assert r"\stepmath{\begin{aligned}&\mathbb{E}_{R}\left[\left\|y - \left(R \odot X\right) \tilde{w}" in tex
-    assert r"\begin{tabular}{@{}ll@{}}" in tex and "Counterexample" in tex and '"sizes"' not in tex
+    assert r"\begin{tabular}{@{}ll@{}}" in tex and r"\stepmath" in tex and "Counterexample" in tex and '"sizes"' not in tex
     unread = (root / "out" / "004-unreadable" / "feedback.tex").read_text(encoding="utf-8")
     assert "Not read as mathematics" in unread and r"\textbackslash{}sum" in unread and "held for review" in unread
     pages = subprocess.run(["pdfinfo", str(root / "out" / "001-wrong" / "feedback.pdf")], capture_output=True,
