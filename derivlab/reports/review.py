@@ -103,9 +103,9 @@ def _held(test: GradescopeTest) -> GradescopeTest:
 
 def review_test(review: dict) -> GradescopeTest:
     """The staff-only (hidden) test that says a submission needs review, and why."""
-    lines = [f"NEEDS REVIEW ({len(review['reasons'])} reasons; policy --unreadable={review['policy']}; "
-             f"{review['held_points']:g} points held)", *review["reasons"]]
-    return GradescopeTest("Needs review by course staff", 0.0, 0.0, "\n".join(lines), number="0.1",
+    head = (f"NEEDS REVIEW ({len(review['reasons'])} reasons; policy --unreadable={review['policy']}; "
+            f"{review['held_points']:g} points held)")
+    return GradescopeTest("Needs review by course staff", 0.0, 0.0, " | ".join([head, *review["reasons"]]), number="0.1",
                           visibility="hidden", tags=("review",))
 
 

@@ -128,3 +128,24 @@ def test_regrading_gives_identical_results(tmp_path):
     assert rows[0] == rows[1] and len(rows[0]) == 4
     for name in ("class.json", "review.csv", "index.html"):
         assert (first / name).read_bytes() == (second / name).read_bytes(), name
+
+
+def test_cli_unreadable_option_sets_the_points_policy(tmp_path):
+    import os
+    import sys
+
+    write_class(tmp_path / "class", ("unreadable",))
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    scores = {}
+    for policy in ("review", "zero"):
+        run = subprocess.run([sys.executable, "-m", "derivlab", "grade", str(tmp_path / "class"), "--out",
+                              str(tmp_path / policy), "--unreadable", policy, "--json"],
+                             capture_output=True, text=True, env=env, timeout=300)
+        assert run.returncode == 0, run.stderr
+        sub = json.loads(run.stdout)["submissions"][0]
+        assert sub["needs_review"] and "could not be read" in sub["review_reasons"][0]
+        scores[policy] = (sub["score"], sub["max_score"])
+    assert scores["review"][0] == scores["zero"][0] and scores["review"][1] < scores["zero"][1] == 18.0
+    bad = subprocess.run([sys.executable, "-m", "derivlab", "grade", str(tmp_path / "class"), "--out",
+                          str(tmp_path / "x"), "--unreadable", "lenient"], capture_output=True, text=True, env=env)
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr
