@@ -62,7 +62,8 @@ def feedback_tex(outcome: SubmissionOutcome) -> str:
                               "failures": report.get("failures", "?"), "message": report.get("message", ""),
                               "worst": report.get("worst")}
             item["verdict"] = report.get("verdict", "unknown")
-            item["worst_text"] = worst_text(report.get("worst") or {})
+            worst = report.get("worst") or {}
+            item["worst_text"] = worst_text({k: v for k, v in worst.items() if not isinstance(v, (list, dict))})
         weights.append(item)
     return render(
         "feedback.tex.j2",

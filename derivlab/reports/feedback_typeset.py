@@ -19,6 +19,7 @@ from derivlab.reports.expr_latex import DROPOUT_DISPLAY, name_latex
 from derivlab.reports.latex_escape import escape_latex
 from derivlab.reports.templating import TrustedLatex, trusted
 
+ONE_LINE_CHARS = 70  # printed symbols of lhs and rhs together that fit on one line
 MAX_MATRIX = 6  # larger values are summarised by their shape
 _RATIONAL = re.compile(r"^(-?)(\d{1,30})(?:/(\d{1,30}))?$")
 
@@ -28,7 +29,14 @@ def step_math(step: Mapping[str, Any]) -> TrustedLatex | None:
     lhs, rhs = step.get("lhs_tex"), step.get("rhs_tex")
     if not isinstance(lhs, str) or not isinstance(rhs, str):
         return None
+    if len(_visible(lhs)) + len(_visible(rhs)) <= ONE_LINE_CHARS:  # short: one line (scaled to fit if need be)
+        return trusted(f"{lhs} = {rhs}")
     return trusted(rf"\begin{{aligned}}&{lhs}\\&\quad= {rhs}\end{{aligned}}")
+
+
+def _visible(latex: str) -> str:
+    """A rough measure of printed width: the LaTeX without its commands and braces."""
+    return re.sub(r"\\[A-Za-z]+|[{}\s]", "", latex)
 
 
 def number_latex(value: Any) -> str:
