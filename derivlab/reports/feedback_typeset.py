@@ -19,7 +19,7 @@ from derivlab.reports.expr_latex import DROPOUT_DISPLAY, name_latex
 from derivlab.reports.latex_escape import escape_latex
 from derivlab.reports.templating import TrustedLatex, trusted
 
-ONE_LINE_CHARS = 70  # printed symbols of lhs and rhs together that fit on one line
+ONE_LINE_CHARS = 56  # printed symbols of lhs and rhs together that fit on one line
 MAX_MATRIX = 6  # larger values are summarised by their shape
 _RATIONAL = re.compile(r"^(-?)(\d{1,30})(?:/(\d{1,30}))?$")
 
