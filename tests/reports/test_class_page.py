@@ -151,3 +151,16 @@ def test_cli_unreadable_option_sets_the_points_policy(tmp_path):
     bad = subprocess.run([sys.executable, "-m", "derivlab", "grade", str(tmp_path / "class"), "--out",
                           str(tmp_path / "x"), "--unreadable", "lenient"], capture_output=True, text=True, env=env)
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
+
+
+def test_gradescope_mode_uses_the_same_review_policy(tmp_path):
+    from derivlab.reports.grading import grade_gradescope
+
+    write_submission(tmp_path / "submission", "unreadable")
+    for policy in ("review", "zero"):
+        report = grade_gradescope(tmp_path / "submission", tmp_path / policy,
+                                  options=GradeOptions(feedback="tex", unreadable=policy))
+        results = json.loads((tmp_path / policy / "results.json").read_text())
+        assert report.exit_code == 0 and results["extra_data"]["review"]["policy"] == policy
+        held = [t for t in results["tests"] if t["name"].startswith("Q3") and t["output"].startswith("Held for review")]
+        assert bool(held) == (policy == "review")
