@@ -161,6 +161,9 @@ def build_parser() -> Parser:
     g.add_argument("--autograder-root", default="/autograder", metavar="DIR",
                    help="with --gradescope: the autograder folder, DIR/submission -> DIR/results/results.json "
                         "(default: /autograder)")
+    g.add_argument("--unreadable", choices=("review", "zero"), default="review", metavar="POLICY",
+                   help="points of steps that could not be read or decided: review holds them out of the "
+                        "automatic score and lists them in review.csv, zero scores them 0 (default: review)")
     g.add_argument("--resume", action="store_true",
                    help="keep the submissions already complete in --out after an interrupted run and grade the "
                         "rest (default: off)")

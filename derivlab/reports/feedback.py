@@ -1,5 +1,6 @@
 """Per-student feedback: every step with its verdict, the counterexample and hint of
-wrong steps, the weights verdicts; written as feedback.tex and compiled to
+wrong steps, the weights verdicts; parsed steps typeset from the parse tree
+(``feedback_typeset.py``), the source shown (escaped) only where a step did not parse; written as feedback.tex and compiled to
 feedback.pdf (paranoid TeX, no shell escape, time limit).
 
 Student text reaches the .tex only through the template's escaping
@@ -13,15 +14,19 @@ from pathlib import Path
 from typing import Any
 
 from derivlab.errors import VerificationFailure
+from derivlab.reports.feedback_typeset import counterexample_table, step_math
 from derivlab.reports.points import TASK_QUESTION, TASKS, counterexample_text, worst_text
 from derivlab.reports.submission import SubmissionOutcome
-from derivlab.reports.templating import render
+from derivlab.reports.templating import render, trusted
 from derivlab.reports.tex import compile_pdf, tex_engine
+
+OBJECTIVE_MATH = r"\mathbb{E}_R\left[\|y - (R \odot X)\tilde{w}\|_2^2\right]"
+TIKHONOV_MATH = r"\|y - pX\tilde{w}\|_2^2 + p(1-p)\,\|\tilde{\Gamma}\tilde{w}\|_2^2"
 
 _STEP_DEFAULTS: dict[str, Any] = {
     "index": "?", "line": "?", "lhs_latex": "", "rhs_latex": "", "verdict": "unknown",
     "method": "", "message": "", "counterexample": None, "hint": None,
-    "points": None, "max_points": None, "credit_note": "",
+    "points": None, "max_points": None, "credit_note": "", "held": False,
 }
 
 
@@ -31,9 +36,11 @@ def feedback_tex(outcome: SubmissionOutcome) -> str:
     derivation_tests = [t for t in outcome.tests if "derivation" in t.tags]
     step_tests = [t for t in derivation_tests if "endpoint" not in t.tags]
     if outcome.derivation is not None:
-        steps = [{**_STEP_DEFAULTS, **s} for s in outcome.derivation.get("steps") or []]
+        steps = [{**_STEP_DEFAULTS, **s, "math": step_math(s), "counterexample_table": counterexample_table(
+            s.get("counterexample"))} for s in outcome.derivation.get("steps") or []]
         for step, test in zip(steps, step_tests if len(step_tests) == len(steps) else []):
             step["points"], step["max_points"] = test.score, test.max_score
+            step["held"] = "review" in test.tags
             last_line = test.output.splitlines()[-1] if test.output else ""
             step["credit_note"] = last_line if last_line.startswith(("No credit", "Partial credit")) else ""
         derivation = {
@@ -55,15 +62,49 @@ def feedback_tex(outcome: SubmissionOutcome) -> str:
                               "failures": report.get("failures", "?"), "message": report.get("message", ""),
                               "worst": report.get("worst")}
             item["verdict"] = report.get("verdict", "unknown")
-            item["worst_text"] = worst_text(report.get("worst") or {})
+            worst = report.get("worst") or {}
+            item["worst_text"] = worst_text({k: v for k, v in worst.items() if not isinstance(v, (list, dict))})
         weights.append(item)
     return render(
         "feedback.tex.j2",
         name=outcome.name, score=outcome.score, max_score=outcome.max_score, error=outcome.error,
-        tests=list(outcome.tests), derivation=derivation, derivation_reason=reason,
-        endpoint_tests=[t for t in derivation_tests if "endpoint" in t.tags],
+        tests=points_rows(outcome), derivation=derivation,
+        review=outcome.review or {}, derivation_reason=reason,
+        endpoint_tests=[endpoint_item(t, outcome.derivation) for t in derivation_tests if "endpoint" in t.tags],
         weights=weights, counterexample=counterexample_text,
     )
+
+
+def endpoint_item(test: Any, derivation: dict | None) -> dict[str, Any]:
+    """An endpoint test for the document: typeset when the chain's steps were (``feedback_typeset``)."""
+    item = {"name": test.name, "passed": test.passed, "held": "review" in test.tags, "text": test.output}
+    steps = (derivation or {}).get("steps") or []
+    if test.output.startswith("Held for review") or not steps:
+        return item
+    if "objective" in test.name and isinstance(steps[0].get("lhs_tex"), str):
+        verb = "equals" if test.passed else "is not shown equal to"
+        item["text"] = trusted(rf"Your first expression ${steps[0]['lhs_tex']}$ {verb} the objective "
+                               rf"${OBJECTIVE_MATH}$.")
+    elif "Tikhonov" in test.name:
+        item["text"] = trusted((r"A right side with no expectation left equals " if test.passed else
+                                r"No right side without an expectation is shown equal to ") + rf"${TIKHONOV_MATH}$.")
+    return item
+
+
+def points_rows(outcome: SubmissionOutcome) -> list[dict[str, Any]]:
+    """The points table: the derivation steps summed in one row, every other test on its own."""
+    visible = [t for t in outcome.tests if t.visibility != "hidden"]
+    steps = [t for t in visible if "derivation" in t.tags and "endpoint" not in t.tags]
+    rows: list[dict[str, Any]] = []
+    for test in visible:
+        if test in steps:
+            if test is steps[0]:
+                label = f"Q3 derivation, {len(steps)} steps" if len(steps) > 1 else test.name
+                rows.append({"name": label, "score": sum(t.score for t in steps),
+                             "max_score": sum(t.max_score for t in steps)})
+            continue
+        rows.append({"name": test.name, "score": test.score, "max_score": test.max_score})
+    return rows
 
 
 def write_feedback(outcome: SubmissionOutcome, folder: Path, *, pdf: bool = True, timeout: float = 60.0) -> tuple[Path, str]:

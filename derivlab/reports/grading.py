@@ -26,12 +26,14 @@ from typing import Any
 
 from derivlab.errors import InputError
 from derivlab.progress import track
+from derivlab.reports.class_page import write_class_outputs
 from derivlab.reports.feedback import write_feedback
 from derivlab.reports.batch import (SUMMARY_FILE, batch_layout, completed_outcome, die_with_parent, output_folders,
                                     output_lock, remove_stale_temporaries)
 from derivlab.reports.files import printable, write_atomic
 from derivlab.reports.gradescope import write_results
 from derivlab.reports.points import POLICY, TASKS
+from derivlab.reports.review import with_review
 from derivlab.reports.submission import GradeOptions, SubmissionOutcome, error_outcome, grade_submission
 from derivlab.reports.templating import format_points
 
@@ -120,7 +122,7 @@ def _write_outputs(outcome: SubmissionOutcome, out: Path, options: GradeOptions,
                    results_name: str = "results.json") -> SubmissionOutcome:
     """Feedback first, then results.json (atomically): a results.json means the submission is complete."""
     out.mkdir(parents=True, exist_ok=True)
-    outcome = replace(outcome, seconds=seconds)
+    outcome = with_review(replace(outcome, seconds=seconds), options.unreadable)
     try:
         feedback, note = write_feedback(outcome, out, pdf=options.feedback == "pdf", timeout=options.seconds)
     except Exception as exc:  # feedback is a courtesy: its failure must not lose the score
@@ -128,7 +130,7 @@ def _write_outputs(outcome: SubmissionOutcome, out: Path, options: GradeOptions,
     outcome = replace(outcome, results_path=str(out / results_name),
                       feedback_path=str(feedback) if str(feedback) else "", feedback_note=note)
     data = outcome.results()
-    data["extra_data"] = {"derivlab": outcome.to_json()}
+    data.setdefault("extra_data", {})["derivlab"] = outcome.to_json()
     write_results(data, out / results_name)
     return outcome
 
@@ -179,6 +181,7 @@ def grade_folder(
                     graded[folder] = _collect(folder, future, target, options)
         outcomes = [done.get(f) or graded[f] for f, _ in targets]
         summary = write_summary(outcomes, out / SUMMARY_FILE)
+        write_class_outputs(outcomes, out, options.scheme)  # index.html, class.json, review.csv
     return GradeReport(tuple(outcomes), str(out), str(summary), jobs, time.perf_counter() - t0, options,
                        skipped=tuple(layout.skipped), resumed=tuple(o.name for o in done.values()))
 

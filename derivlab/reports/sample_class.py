@@ -7,6 +7,8 @@ the ``grading-throughput`` benchmark and demos of ``derivlab grade``.
 ``wrong``:   a derivation with the classic slip E[(R⊙X)ᵀ(R⊙X)] = p²XᵀX (the
              diagonal term forgotten) from step 3 on, and designs at too small a scale.
 ``broken``:  unreadable files (weights that are not JSON, a missing key, a non-UTF-8 .tex).
+``unreadable``: a derivation with one step in notation the checker does not read (an index
+             sum), the rest right, and correct designs: it belongs in the review queue.
 ``hostile``: TeX that tries to read /etc/passwd and run a shell (\\input, \\write18,
              \\csname, catcode tricks) and a weights file that is a link to /etc/passwd.
 """
@@ -18,7 +20,7 @@ import os
 from pathlib import Path
 from typing import Iterable
 
-KINDS = ("correct", "wrong", "broken", "hostile")
+KINDS = ("correct", "wrong", "broken", "hostile", "unreadable")
 TASKS = ("identity", "first", "unique")
 
 WRONG_DERIVATION = r"""\documentclass{article}
@@ -31,6 +33,19 @@ Dropout objective, with the expectation pushed inside.
   &= y^\top y - 2p\,\tilde{w}^\top X^\top y + \tilde{w}^\top \mathbb{E}_R\left[(R\odot X)^\top (R\odot X)\right]\tilde{w} \\
   &= y^\top y - 2p\,\tilde{w}^\top X^\top y + p^2\,\tilde{w}^\top X^\top X\tilde{w} \\
   &= \|y - pX\tilde{w}\|_2^2
+\end{align*}
+\end{document}
+"""
+
+UNREADABLE_DERIVATION = r"""\documentclass{article}
+\usepackage{amsmath}
+\begin{document}
+\begin{align*}
+\mathbb{E}_R\left[\|y - (R \odot X)\tilde{w}\|_2^2\right]
+  &= \mathbb{E}_R\left[y^\top y - 2\tilde{w}^\top (R\odot X)^\top y + \tilde{w}^\top (R\odot X)^\top (R\odot X)\tilde{w}\right] \\
+  &= y^\top y - 2p\,\tilde{w}^\top X^\top y + \sum_{j,l} \tilde{w}_j \tilde{w}_l \sum_i X_{ij} X_{il}\, \mathbb{E}[R_{ij} R_{il}] \\
+  &= y^\top y - 2p\,\tilde{w}^\top X^\top y + \tilde{w}^\top \left(p^2 X^\top X + p(1-p)\operatorname{diag}(X^\top X)\right)\tilde{w} \\
+  &= \|y - pX\tilde{w}\|_2^2 + p(1-p)\,\tilde{w}^\top \operatorname{diag}(X^\top X)\tilde{w}
 \end{align*}
 \end{document}
 """
@@ -78,6 +93,10 @@ def write_submission(folder: Path, kind: str) -> Path:
         (folder / "derivation.tex").write_bytes(b"\\begin{align*} \xff\xfe broken \\end{align*}")
         (folder / "weights_identity.json").write_text("{not json")
         (folder / "weights_first.json").write_text(json.dumps({"Km": [[1.0]], "Qm": [[1.0]]}))
+    elif kind == "unreadable":
+        (folder / "derivation.tex").write_text(UNREADABLE_DERIVATION, encoding="utf-8")
+        for task in TASKS:
+            (folder / f"weights_{task}.json").write_text(json.dumps(design_weights(task)))
     elif kind == "hostile":
         (folder / "derivation.tex").write_text(HOSTILE_DERIVATION, encoding="utf-8")
         link = folder / "weights_identity.json"

@@ -22,6 +22,7 @@ from derivlab.reports.gradescope import GradescopeTest, results_json
 from derivlab.sandbox import LimitExceeded, SubmissionClock, run_guarded
 from derivlab.reports.templating import format_points
 from derivlab.reports.submission_files import find_files
+from derivlab.reports.warm import warm_worker
 
 DERIVATION_FILE = "derivation.tex"
 MAX_TEX_BYTES = 256 * 1024
@@ -39,6 +40,7 @@ class GradeOptions:
     feedback: str = "pdf"  # "pdf" (when a TeX engine exists) | "tex"
     scheme: points.PointsScheme = points.DEFAULT_SCHEME
     seed: int = 0
+    unreadable: str = "review"  # "review" | "zero": points of unread/undecided steps (``review.py``)
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,7 @@ class SubmissionOutcome:
     derivation_error: str = ""  # derivation.tex exists but could not be checked: why
     not_graded: tuple[str, ...] = ()  # files of the submission that were not graded, each with the reason
     notes: tuple[str, ...] = ()       # which files were graded as what (Derivation.tex, hw/...)
+    review: dict | None = None  # the review queue's record (``review.with_review``)
 
     @property
     def score(self) -> float:
@@ -83,6 +86,16 @@ class SubmissionOutcome:
         for item in self.not_graded:
             output += f"\nNot graded: {item}"
         output += "\n" + points.POLICY
+        if self.review and self.review["needs_review"]:
+            from derivlab.reports.review import review_test
+
+            output = f"Needs review by course staff: {len(self.review['reasons'])} item(s). " + output
+            data = results_json([*self.tests, review_test(self.review)], output=output,
+                                execution_time=self.seconds, extra_data={"review": self.review})
+            for test in data["tests"]:  # held steps and the flag are not passed checks
+                if "review" in test.get("tags", ()):
+                    test["status"] = "failed"
+            return data
         return results_json(list(self.tests), output=output, execution_time=self.seconds)
 
     def to_json(self) -> dict:
@@ -100,6 +113,8 @@ class SubmissionOutcome:
             "seconds": round(self.seconds, 3),
             "not_graded": list(self.not_graded),
             "notes": list(self.notes),
+            "needs_review": bool(self.review and self.review["needs_review"]),
+            "review_reasons": list((self.review or {}).get("reasons") or []),
         }
 
     @classmethod
@@ -130,6 +145,7 @@ def grade_submission(folder: Path, options: GradeOptions = GradeOptions()) -> Su
     """Check a submission's derivation and weights files (``submission_files``: the usual variations of
     names and layouts are accepted, the rest named); no files written."""
     t0 = time.perf_counter()
+    warm_worker()  # once per process: the guarded checks' children then start warm
     files = find_files(folder)
     clock = SubmissionClock(options.seconds)
     # The weights checks are fast (well under a second each): they run first, so a derivation that
@@ -224,12 +240,24 @@ def _grade_derivation(path: Path | None, options: GradeOptions, clock: Submissio
     except DerivlabError as exc:
         return None, points.derivation_missing_tests(f"{path.name} could not be checked: {exc}", scheme)
     report, ends = judged["report"], Endpoints.from_json(judged["ends"])
+    report = _typeset(text, report, options, clock)
     tests = points.derivation_step_tests(report, scheme, reached_at=ends.reached_at,
                                          main_chain=ends.main_chain, trivial=ends.trivial)
     tests += points.endpoint_tests(ends.starts_at_objective, ends.start_detail, ends.reached_at is not None,
                                    ends.goal_detail, scheme)
     tests += points.notes_test(report.get("notes") or [])
     return report, tests
+
+
+def _typeset(text: str, report: dict, options: GradeOptions, clock: SubmissionClock) -> dict:
+    """The report with its parsed steps typeset from the parse tree (``typeset_steps.py``)."""
+    from derivlab.reports.typeset_steps import annotate_steps
+
+    try:
+        seconds = min(5.0, clock.remaining())
+    except InputError:
+        return report
+    return annotate_steps(text, report, seconds=seconds, memory_mb=options.memory_mb)
 
 
 # --- the weights ----------------------------------------------------------------------
