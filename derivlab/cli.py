@@ -71,6 +71,8 @@ def _build_parser() -> argparse.ArgumentParser:
     f = sub.add_parser("fuzz", help="property-based runs over every claim, plus the mutant run")
     f.add_argument("--examples", type=int, default=100)
     f.add_argument("--seed", type=int, default=0)
+    f.add_argument("--soundness-steps", type=int, default=None, metavar="N",
+                   help="generated steps of the checker's soundness run (default 300; 0 skips it)")
     f.add_argument("--json", action="store_true")
 
     b = sub.add_parser("bench", help="side-by-side benchmarks (ratios against baselines)")
@@ -138,7 +140,7 @@ def _run(args: argparse.Namespace) -> Any:
     if args.command == "fuzz":
         from derivlab.testing.fuzz import run_fuzz
 
-        return run_fuzz(examples=args.examples, seed=args.seed)
+        return run_fuzz(examples=args.examples, seed=args.seed, soundness_steps=args.soundness_steps)
     if args.command == "bench":
         from derivlab.bench import run_benchmarks
 

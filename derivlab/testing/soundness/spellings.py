@@ -177,7 +177,8 @@ def _r(t: Term, s: Spelling, out: _Out) -> tuple[str, int]:
         return f"{_at(c[0], s, out, _MUL)}/{_at(c[1], s, out, _ATOM)}", _MUL
     if k in ("T", "pow"):
         inner, lv = _r(c[0], s, out)
-        if lv < _ATOM or (isinstance(c[0], Op) and c[0].kind in ("T", "pow")) or inner.startswith("\\sqrt"):
+        if lv < _ATOM or (isinstance(c[0], Op) and c[0].kind in ("T", "pow", "sqnorm", "norm")) \
+                or inner.startswith("\\sqrt"):
             inner = _paren(inner, s)
         if k == "T":
             if inner.endswith("}") and "\\text" in s.T:
