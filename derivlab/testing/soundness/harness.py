@@ -66,7 +66,7 @@ def judge_case(case: Case, known_holes: Iterable[str] | None = None) -> Outcome:
     from derivlab.checking.derivation import check_derivation_text
 
     holes = set(KNOWN_HOLES if known_holes is None else known_holes)
-    truth = judge(case.equalities, given=dict(case.given))
+    truth = judge(case.equalities, given=dict(case.given), substitute=dict(case.substitute))
     t0 = time.perf_counter()
     report = check_derivation_text(case.document, context="dropout")
     seconds = time.perf_counter() - t0

@@ -296,10 +296,22 @@ def _differs(lhs: Term, rhs: Term, pt: Point) -> str | None:
     return None
 
 
+def _substituted(pt: Point, substitute: Mapping[str, Term]) -> Point:
+    """``pt`` with each named variable replaced by the value of its term (e.g. w := w_new / p)."""
+    ev = _Evaluator(pt)
+    values = dict(pt.values)
+    for name, term in substitute.items():
+        values[name] = ev(term)
+    return Point(pt.n, pt.d, pt.p, values, pt.seed)
+
+
 def judge(equalities: Sequence[tuple[Term, Term]], *, given: Mapping[str, Fraction] | None = None,
-          seed: int = 0) -> Judgement:
-    """True when every ``lhs = rhs`` holds at every test point (``given``: {'p': 1/2} substitutes p)."""
+          substitute: Mapping[str, Term] | None = None, seed: int = 0) -> Judgement:
+    """True when every ``lhs = rhs`` holds at every test point (``given``: {'p': 1/2} fixes p;
+    ``substitute``: {'w': w_new / p} reads w as that term, a substitution stated in prose)."""
     pts = points(seed, p=(given or {}).get("p"))
+    if substitute:
+        pts = [_substituted(pt, substitute) for pt in pts]
     for lhs, rhs in equalities:
         for pt in pts:
             why = _differs(lhs, rhs, pt)

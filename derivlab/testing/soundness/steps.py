@@ -25,7 +25,10 @@ from derivlab.testing.soundness import catalogue, mutations, traps
 from derivlab.testing.soundness.spellings import (
     JOINED, LAYOUTS, RELATIONS, Spelling, document, draw_spelling, render,
 )
-from derivlab.testing.soundness.terms import Num, Op, Sym, Term, T, X, add, mul, num, paths, replace
+from derivlab.testing.soundness.terms import (
+    GAMMA, GAMMA_NEW, LAMBDA, ONE_MINUS_P, P, W, W_NEW, Y, Num, Op, Sym, Term, T, X, add, frac, mul, num, paths,
+    replace, sq_norm, sub,
+)
 
 Choose = Callable[[str, Sequence], Any]
 TEXT_MATH = "text-math"
@@ -47,22 +50,54 @@ class Case:
     intended: bool
     tags: frozenset = field(default_factory=frozenset)
     given: tuple[tuple[str, Fraction], ...] = ()
+    substitute: tuple[tuple[str, Term], ...] = ()
 
     def to_json(self) -> dict:
         return {"id": self.id, "family": self.family, "document": self.document, "intended": self.intended,
                 "tags": sorted(self.tags), "given": {k: str(v) for k, v in self.given},
+                "substitute": {k: str(v) for k, v in self.substitute},
                 "meaning": [f"{lhs} = {rhs}" for lhs, rhs in self.equalities]}
 
 
 def _build(case_id: str, family: str, equalities, spelling: Spelling, layout: str, intended: bool,
-           tags=(), given=(), extra: str = "") -> Case:
+           tags=(), given=(), extra: str = "", prose: str = "", substitute=()) -> Case:
     sides, features = [], set(tags)
     for lhs, rhs in equalities:
         (a, fa), (b, fb) = render(lhs, spelling), render(rhs, spelling)
         sides.append((a, b))
         features |= fa | fb
-    return Case(case_id, family, document(sides, layout, extra), tuple(equalities), intended,
-                frozenset(features), tuple(given))
+    doc = (prose + "\n" if prose else "") + document(sides, layout, extra)
+    return Case(case_id, family, doc, tuple(equalities), intended, frozenset(features), tuple(given),
+                tuple(substitute))
+
+
+# ---- substitutions stated in prose (w̃ = w_new / p, the rescaled ridge form) ---------------------------
+
+SUBSTITUTION_PROSE = ("Let ${}$.", "Setting ${}$, we get", "Put ${}$.", "Take ${}$.", "Substituting ${}$:",
+                      "With ${}$,", "We rescale: ${}$.", "Define ${}$.", "Using ${}$,")
+
+
+def _substitution_steps() -> list[tuple[str, Term, Term]]:
+    route = add(sq_norm(sub(Y, mul(P, X, W))), mul(P, ONE_MINUS_P, sq_norm(mul(GAMMA, W))))
+    return [
+        ("ridge", route, add(sq_norm(sub(Y, mul(X, W_NEW))), sq_norm(mul(GAMMA_NEW, W_NEW)))),
+        ("ridge-lambda", route, add(sq_norm(sub(Y, mul(X, W_NEW))), mul(LAMBDA, sq_norm(mul(GAMMA, W_NEW))))),
+        ("residual", sq_norm(sub(Y, mul(P, X, W))), sq_norm(sub(Y, mul(X, W_NEW)))),
+        ("penalty", mul(P, ONE_MINUS_P, sq_norm(mul(GAMMA, W))), mul(LAMBDA, sq_norm(mul(GAMMA, W_NEW)))),
+    ]
+
+
+def _substitution_case(choose: Choose, case_id: str, spelling: Spelling, layout: str) -> Case:
+    name, lhs, rhs = choose("substitution-step", _substitution_steps())
+    definition = frac(W_NEW, P)
+    (name_tex, f1), (body_tex, f2) = render(W, spelling), render(definition, spelling)
+    prose = choose("substitution-prose", SUBSTITUTION_PROSE).format(f"{name_tex} = {body_tex}")
+    wrong = choose("substitution-wrong", (False, True))
+    if wrong:
+        options = [m for f in mutations.FAMILIES for m in mutations.candidates(f, rhs)]
+        rhs = choose("substitution-mutant", options)
+    return _build(case_id, f"substitution/{'mutation' if wrong else 'true'}/{name}", [(lhs, rhs)], spelling,
+                  layout, not wrong, (SUBSTITUTION, *f1, *f2), prose=prose, substitute=(("w", definition),))
 
 
 # ---- rewrites of a true step (truth-preserving) ---------------------------------------------------------
@@ -107,7 +142,7 @@ def random_case(choose: Choose, case_id: str) -> Case:
     spelling = draw_spelling(choose)
     layout = choose("layout", LAYOUTS)
     source = choose("source", ("true", "true", "rewrite", "mutation", "mutation", "mutation", "renamed",
-                               "text", "trap", "layout"))
+                               "text", "trap", "layout", "substitution"))
     name, lhs, rhs = _true_pair(choose)
     if source == "true":
         return _build(case_id, f"true/{name}", [(lhs, rhs)], spelling, layout, True)
@@ -127,6 +162,8 @@ def random_case(choose: Choose, case_id: str) -> Case:
         mutant, side = choose("renamed", options)
         pair = (lhs, mutant) if side == "rhs" else (mutant, rhs)
         return _build(case_id, "mutation/renamed-symbol", [pair], spelling, layout, False)
+    if source == "substitution":
+        return _substitution_case(choose, case_id, spelling, layout)
     if source == "text":
         return _text_case(choose, case_id, lhs, rhs, spelling, layout)
     if source == "trap":
