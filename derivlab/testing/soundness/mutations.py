@@ -5,7 +5,7 @@ decides whether it is still true.
 
     >>> from derivlab.testing.soundness.terms import E, MASKED, P, W, X, mul
     >>> [str(m) for m in candidates("dropped-p", mul(P, X, W))]
-    ['1 X w']
+    ['X w']
 """
 
 from __future__ import annotations
