@@ -131,6 +131,11 @@ def test_generated_corpus_has_no_false_accept_outside_the_known_holes(generated_
     assert counts["correct-reject"] > 50 and counts["correct-accept"] > 50  # the corpus exercises both ways
 
 
+def test_every_false_reject_and_miss_has_a_known_likely_cause(generated_report):
+    for o in generated_report.of("false-reject") + generated_report.of("miss"):
+        assert o.to_json()["likely_cause"] != "unattributed", (o.case.document, o.verdict, o.message)
+
+
 def test_false_accepts_are_explained_only_by_tags_the_case_carries(generated_report):
     for o in generated_report.of("false-accept"):
         assert o.explained_by and set(o.explained_by) <= o.case.tags & set(harness.KNOWN_HOLES)
@@ -197,7 +202,7 @@ def test_cli_rejects_a_negative_soundness_size_with_one_line():
 
 
 @pytest.mark.parametrize("name", ["terms", "oracle", "spellings", "catalogue", "mutations", "traps", "steps",
-                                  "issue_cases", "harness"])
+                                  "issue_cases", "harness", "causes"])
 def test_soundness_docstring_examples_run(name):
     import doctest
     import importlib

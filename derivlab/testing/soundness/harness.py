@@ -56,7 +56,10 @@ class Outcome:
     explained_by: tuple[str, ...] = ()
 
     def to_json(self) -> dict:
-        return {**self.case.to_json(), "oracle": self.truth.to_json(), "verdict": self.verdict,
+        from derivlab.testing.soundness.causes import attribute
+
+        cause = attribute(self.case.document, self.case.tags) if self.category in ("false-reject", "miss") else None
+        return {**self.case.to_json(), "likely_cause": cause, "oracle": self.truth.to_json(), "verdict": self.verdict,
                 "message": self.message, "category": self.category, "explained_by": list(self.explained_by),
                 "seconds": round(self.seconds, 4)}
 
@@ -101,6 +104,11 @@ class SoundnessReport:
     def by_family(self, category: str) -> dict:
         return dict(Counter(_family_group(o.case.family) for o in self.of(category)).most_common())
 
+    def by_cause(self, category: str) -> dict:
+        from derivlab.testing.soundness.causes import attribute
+
+        return dict(Counter(attribute(o.case.document, o.case.tags) for o in self.of(category)).most_common())
+
     def by_hole(self) -> dict:
         c = Counter(o.explained_by[0] if o.explained_by else "unexplained" for o in self.of("false-accept"))
         return dict(c.most_common())
@@ -121,6 +129,8 @@ class SoundnessReport:
             "false_accepts_by_family": self.by_family("false-accept"),
             "false_rejects_by_family": self.by_family("false-reject"),
             "misses_by_family": self.by_family("miss"),
+            "false_rejects_by_cause": self.by_cause("false-reject"),
+            "misses_by_cause": self.by_cause("miss"),
             "false_accept_cases": [o.to_json() for o in self.of("false-accept")],
             "false_reject_cases": [o.to_json() for o in self.of("false-reject")],
             "miss_cases": [o.to_json() for o in self.of("miss")],
