@@ -83,6 +83,21 @@ def _wrong_gamma(node: Term) -> list[Term]:
     return []
 
 
+def _moved_expectation(node: Op) -> list[Term]:
+    """E‖a‖² → ‖E a‖², E[a b] → E[a] E[b]: the mean taken inside a non-linear function."""
+    (inner,) = node.children
+    if isinstance(inner, Op) and inner.kind == "sqnorm":
+        return [Op("sqnorm", (Op("E", inner.children),))]
+    if isinstance(inner, Op) and inner.kind == "mul":
+        return [Op("mul", tuple(Op("E", (c,)) for c in inner.children))]
+    return []
+
+
+def _swapped_product(node: Op) -> list[Term]:
+    a, b = node.children
+    return [Op("mul", (b, a))]
+
+
 FAMILIES: dict[str, Callable[[Term], list[Term]]] = {
     "dropped-p": lambda t: _each(t, _has_factor(P), _without(P)),
     "p-squared": lambda t: _each(t, lambda n: n == P, lambda n: [pw(P, 2)])
@@ -96,6 +111,10 @@ FAMILIES: dict[str, Callable[[Term], list[Term]]] = {
     "factor": lambda t: _each(t, lambda n: isinstance(n, Num) and n.value not in (0, 1), _factor)
     + _each(t, _has_factor(num(2)), _without(num(2))),
     "dropped-term": lambda t: _each(t, lambda n: isinstance(n, Op) and n.kind in ("add", "sub"), _drop_term),
+    "moved-expectation": lambda t: _each(t, _is("E"), _moved_expectation),
+    "swapped-product": lambda t: _each(t, _is("mul"), _swapped_product),
+    "hadamard-for-product": lambda t: _each(t, _is("mul"), lambda n: [Op("had", n.children)])
+    + _each(t, _is("had"), lambda n: [Op("mul", n.children)]),
     "squared-vs-plain": lambda t: _each(t, _is("sqnorm"), lambda n: [Op("norm", n.children)])
     + _each(t, lambda n: isinstance(n, Op) and n.kind == "pow" and n.k == 2, lambda n: [n.children[0]]),
 }

@@ -7,7 +7,8 @@ and a rational point (random X, y, w, w_new and fresh symbols; p from a list tha
 1/50 and 1/21, so |p - 1/50| and √((λ-20)²) are seen on both sides of their breaks). Values
 are ``Fraction``/int, exact; a square root of a non-square rational becomes a float and
 that comparison uses a relative tolerance of 1e-9 (said in ``Judgement.method``).
-A side that is ill-typed at some size (shapes that do not fit) makes the step false.
+A side that is ill-typed at some size (shapes that do not fit) makes the step false; a
+scalar ⊙ a matrix is read as a scalar multiple (broadcast), not as ill-typed.
 The mask R outside an expectation is universally quantified: every mask is checked.
 
     >>> from derivlab.testing.soundness.terms import E, MASKED, W, X, P, mul
@@ -197,6 +198,8 @@ class _Evaluator:
         raise IllTyped(f"{_shape(a)} times {_shape(b)}")
 
     def _had(self, t, a, b):
+        if _is_scalar(a) or _is_scalar(b):  # p ⊙ X read as p X (broadcast), as numpy and the checker do
+            return a * b
         if _shape(a) != _shape(b):
             raise IllTyped(f"{_shape(a)} ⊙ {_shape(b)}")
         return a * b
