@@ -12,8 +12,27 @@ from derivlab.testing.soundness import harness, oracle
 from derivlab.testing.soundness.issue_cases import issue_cases
 from derivlab.testing.soundness.steps import corpus, soundness_cases
 from derivlab.testing.soundness.terms import (
-    GAMMA, GRAM, LAMBDA, MASKED, ONE_MINUS_P, P, W, X, Y, E, T, absolute, add, diag, mul, num, pw, sq_norm, sqrt,
-    sub, tr,
+    GAMMA,
+    GRAM,
+    LAMBDA,
+    MASKED,
+    ONE_MINUS_P,
+    E,
+    P,
+    T,
+    W,
+    X,
+    Y,
+    absolute,
+    add,
+    diag,
+    mul,
+    num,
+    pw,
+    sq_norm,
+    sqrt,
+    sub,
+    tr,
 )
 
 GENERATED = 200  # generated steps in make test (~10 s on an idle core, with the issue cases)

@@ -13,7 +13,23 @@ from __future__ import annotations
 from typing import Callable, Iterator
 
 from derivlab.testing.soundness.terms import (
-    GAMMA, GAMMA_NEW, GRAM, ONE_MINUS_P, P, W, W_NEW, X, Num, Op, Sym, Term, diag, num, paths, pw, replace,
+    GAMMA,
+    GAMMA_NEW,
+    GRAM,
+    ONE_MINUS_P,
+    W_NEW,
+    Num,
+    Op,
+    P,
+    Sym,
+    Term,
+    W,
+    X,
+    diag,
+    num,
+    paths,
+    pw,
+    replace,
 )
 
 # renamed symbols: (the symbol replaced, its stand-in); the stand-in's style is its LaTeX

@@ -29,7 +29,7 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 
-from derivlab.testing.soundness.terms import Num, Op, Sym, Term
+from derivlab.testing.soundness.terms import Num, Sym, Term
 
 SIZES = ((1, 1), (2, 2), (2, 3), (3, 2), (3, 3))
 KEEP_PROBABILITIES = (Fraction(1, 3), Fraction(3, 4), Fraction(2, 7), Fraction(5, 8), Fraction(4, 5),

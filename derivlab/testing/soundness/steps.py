@@ -17,17 +17,44 @@ choices.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field, replace as dc_replace
+from dataclasses import dataclass, field
+from dataclasses import replace as dc_replace
 from fractions import Fraction
 from typing import Any, Callable, Sequence
 
 from derivlab.testing.soundness import catalogue, mutations, traps
 from derivlab.testing.soundness.spellings import (
-    JOINED, LAYOUTS, RELATIONS, Spelling, document, draw_spelling, render,
+    JOINED,
+    LAYOUTS,
+    RELATIONS,
+    Spelling,
+    document,
+    draw_spelling,
+    render,
 )
 from derivlab.testing.soundness.terms import (
-    GAMMA, GAMMA_NEW, LAMBDA, ONE_MINUS_P, P, W, W_NEW, Y, Num, Op, Sym, Term, T, X, add, frac, mul, num, paths,
-    replace, sq_norm, sub,
+    GAMMA,
+    GAMMA_NEW,
+    LAMBDA,
+    ONE_MINUS_P,
+    W_NEW,
+    Num,
+    Op,
+    P,
+    Sym,
+    T,
+    Term,
+    W,
+    X,
+    Y,
+    add,
+    frac,
+    mul,
+    num,
+    paths,
+    replace,
+    sq_norm,
+    sub,
 )
 
 Choose = Callable[[str, Sequence], Any]
@@ -110,12 +137,16 @@ def _commute(term: Term, choose: Choose) -> Term:
     return replace(term, path, Op("add", node.children[::-1]))
 
 
+def _scaled(lhs: Term, rhs: Term, choose: Choose) -> tuple[Term, Term]:
+    k = choose("scale", (num(3), num("1/2"), Sym("p"), num(-2)))
+    return mul(k, lhs), mul(k, rhs)
+
+
 REWRITES: dict[str, Callable[[Term, Term, Choose], tuple[Term, Term]]] = {
-    "swap-sides": lambda l, r, c: (r, l),
-    "scaled": lambda l, r, c: (lambda k: (mul(k, l), mul(k, r)))(c("scale", (num(3), num("1/2"), Sym("p"),
-                                                                             num(-2)))),
-    "transposed": lambda l, r, c: (T(l), T(r)),
-    "commuted": lambda l, r, c: (l, _commute(r, c)),
+    "swap-sides": lambda lhs, rhs, c: (rhs, lhs),
+    "scaled": _scaled,
+    "transposed": lambda lhs, rhs, c: (T(lhs), T(rhs)),
+    "commuted": lambda lhs, rhs, c: (lhs, _commute(rhs, c)),
 }
 
 

@@ -10,8 +10,28 @@ Each entry is (name, equalities, intended truth, hole tag).
 from __future__ import annotations
 
 from derivlab.testing.soundness.terms import (
-    GRAM, LAMBDA, MASKED, P, W, X, Y, E, Term, T, absolute, add, frac, mul, num, pw, sq_norm, sqrt, sub, tr,
-    GAMMA, norm,
+    GAMMA,
+    GRAM,
+    LAMBDA,
+    MASKED,
+    E,
+    P,
+    T,
+    Term,
+    W,
+    X,
+    Y,
+    absolute,
+    add,
+    frac,
+    mul,
+    norm,
+    num,
+    pw,
+    sq_norm,
+    sqrt,
+    sub,
+    tr,
 )
 
 Trap = tuple[str, tuple[tuple[Term, Term], ...], bool, str]
