@@ -58,6 +58,7 @@ FAILING_TODAY = {
     "issue15/sqrt-lambda-20": HOLE["non-polynomial"],
     "issue15/sqrt-p-fiftieth": HOLE["non-polynomial"],
     "issue15/cubic-trace": HOLE["size-limited-identity"],
+    "issue15/quartic-trace-rank-3": HOLE["size-limited-identity"] + ": rank <= 3, needs 4x4",
     "issue15/stackrel": HOLE["dropped-equality"],
     "issue15/overset": HOLE["dropped-equality"],
     "issue15/equiv": HOLE["dropped-equality"],
@@ -95,6 +96,14 @@ def test_the_cubic_trace_identity_fails_only_at_three_by_three():
     e3 = add(sub(pw(tr(GRAM), 3), mul(3, tr(GRAM), tr(pw(GRAM, 2)))), mul(2, tr(pw(GRAM, 3))))
     verdict = oracle.judge([(e3, num(0))])
     assert not verdict.holds and "'n': 3, 'd': 3" in verdict.reason
+
+
+def test_a_rank_three_trace_identity_fails_only_at_four_by_four_and_only_without_masks():
+    from derivlab.testing.soundness.traps import e4
+
+    verdict = oracle.judge([(e4(GRAM), num(0))])
+    assert not verdict.holds and "'n': 4, 'd': 4" in verdict.reason
+    assert len(oracle.points(0, mask_free=True)) == len(oracle.points(0)) + 2 * len(oracle.MASK_FREE_SIZES)
 
 
 def test_non_polynomial_traps_are_caught_below_their_break_point():

@@ -38,7 +38,7 @@ from derivlab.testing.soundness.terms import (
     sub,
     tr,
 )
-from derivlab.testing.soundness.traps import DROPPED_EQUALITY, NON_POLYNOMIAL, SIZE_LIMITED
+from derivlab.testing.soundness.traps import DROPPED_EQUALITY, NON_POLYNOMIAL, SIZE_LIMITED, e4
 
 _MEAN = r"\mathbb{E}[(R\odot X)w]"
 _TRUE_ROW = (E(mul(MASKED, W)), mul(P, X, W))
@@ -93,6 +93,10 @@ def issue_cases() -> list[Case]:
         _case("cubic-trace",
               r"\[ \operatorname{tr}(X^\top X)^3 - 3\operatorname{tr}(X^\top X)\operatorname{tr}((X^\top X)^2)"
               r" + 2\operatorname{tr}((X^\top X)^3) = 0 \]", [(e3, num(0))], False, SIZE_LIMITED),
+        _case("quartic-trace-rank-3",  # beyond the issue: zero for rank <= 3, so 3x3 test sizes are not enough
+              r"\[ \operatorname{tr}(X^\top X)^4 - 6\operatorname{tr}(X^\top X)^2\operatorname{tr}((X^\top X)^2)"
+              r" + 3\operatorname{tr}((X^\top X)^2)^2 + 8\operatorname{tr}(X^\top X)\operatorname{tr}((X^\top X)^3)"
+              r" - 6\operatorname{tr}((X^\top X)^4) = 0 \]", [(e4(GRAM), num(0))], False, SIZE_LIMITED),
         # 5. equalities silently dropped
         _case("stackrel", rf"\begin{{align*}} {_MEAN} &= pXw \\ &\stackrel{{(a)}}{{=}} 2pXw \end{{align*}}",
               [_TRUE_ROW, _WRONG_ROW], False, DROPPED_EQUALITY),

@@ -2,7 +2,9 @@
 point, with every expectation computed over EVERY keep mask R ∈ {0,1}^{n×d}, each weighted by
 p^k (1-p)^{nd-k} (k = kept entries). Shares no code with ``derivlab.checking``.
 
-Test points: sizes (n, d) ∈ {(1,1), (2,2), (2,3), (3,2), (3,3)}, at each one an integer point
+Test points: sizes (n, d) ∈ {(1,1), (2,2), (2,3), (3,2), (3,3)}, and (4,4) for steps that
+never mention R (no mask to enumerate, so a trace identity of rank-3 matrices is caught too;
+with R the oracle's sizes stop at 3×3), at each one an integer point
 and a rational point (random X, y, w, w_new and fresh symbols; p from a list that crosses
 1/50 and 1/21, so |p - 1/50| and √((λ-20)²) are seen on both sides of their breaks). Values
 are ``Fraction``/int, exact; a square root of a non-square rational becomes a float and
@@ -29,9 +31,10 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 
-from derivlab.testing.soundness.terms import Num, Sym, Term
+from derivlab.testing.soundness.terms import Num, Sym, Term, walk
 
 SIZES = ((1, 1), (2, 2), (2, 3), (3, 2), (3, 3))
+MASK_FREE_SIZES = ((4, 4),)  # added for steps without R: cheap, and catches identities of rank <= 3
 KEEP_PROBABILITIES = (Fraction(1, 3), Fraction(3, 4), Fraction(2, 7), Fraction(5, 8), Fraction(4, 5),
                       Fraction(3, 10), Fraction(5, 9), Fraction(7, 11), Fraction(2, 5), Fraction(6, 7))
 LOW_P = Fraction(1, 100)  # below 1/50 and 1/21: the break points of the non-polynomial traps
@@ -69,11 +72,12 @@ _SHAPES = {"n": lambda n, d: (n, 1), "d": lambda n, d: (d, 1), "nd": lambda n, d
            "dd": lambda n, d: (d, d), "nn": lambda n, d: (n, n), "": lambda n, d: (1, 1)}
 
 
-def points(seed: int = 0, p: Fraction | None = None) -> list[Point]:
-    """The test points (fixed by ``seed``); ``p`` fixes the keep probability (a substitution)."""
+def points(seed: int = 0, p: Fraction | None = None, *, mask_free: bool = False) -> list[Point]:
+    """The test points (fixed by ``seed``); ``p`` fixes the keep probability (a substitution);
+    ``mask_free`` (the step never mentions R) adds the sizes of ``MASK_FREE_SIZES``."""
     out = []
     k = 0
-    for n, d in SIZES:
+    for n, d in SIZES + (MASK_FREE_SIZES if mask_free else ()):
         for rational in (False, True):
             rng = random.Random(seed * 7919 + 31 * n + 7 * d + rational)
             keep = p if p is not None else KEEP_PROBABILITIES[k % len(KEEP_PROBABILITIES)]
@@ -131,14 +135,20 @@ def _is_scalar(v: np.ndarray) -> bool:
 class _Evaluator:
     def __init__(self, point: Point):
         self.point = point
-        self.R = masks(point.n, point.d)
-        self.weights = mask_weights(point.n, point.d, point.p)
+        self._masks: tuple | None = None
         self._fresh: dict[tuple[str, str], np.ndarray] = {}
+
+    def masks_and_weights(self) -> tuple:
+        """Every mask (2^{nd}, n, d) and its probability, computed when R is first used."""
+        if self._masks is None:
+            pt = self.point
+            self._masks = (masks(pt.n, pt.d), mask_weights(pt.n, pt.d, pt.p))
+        return self._masks
 
     def symbol(self, s: Sym) -> np.ndarray:
         pt = self.point
         if s.name == "R":
-            return self.R
+            return self.masks_and_weights()[0]
         if s.name == "p":
             return np.array([[[pt.p]]], dtype=object)
         if s.name in pt.values:
@@ -172,7 +182,7 @@ class _Evaluator:
             body = self(t.children[0])
             if body.shape[0] == 1:
                 return body
-            return (body * self.weights).sum(axis=0, keepdims=True)
+            return (body * self.masks_and_weights()[1]).sum(axis=0, keepdims=True)
         a = [self(c) for c in t.children]
         return getattr(self, "_" + kind)(t, *a)
 
@@ -274,7 +284,8 @@ class Judgement:
 
     holds: bool
     reason: str
-    method: str = "every keep mask enumerated exactly at (n,d) in " + ", ".join(f"({n},{d})" for n, d in SIZES)
+    method: str = ("every keep mask enumerated exactly at (n,d) in " + ", ".join(f"({n},{d})" for n, d in SIZES)
+                   + "; steps without R also at " + ", ".join(f"({n},{d})" for n, d in MASK_FREE_SIZES))
 
     def to_json(self) -> dict:
         return {"holds": self.holds, "reason": self.reason, "method": self.method}
@@ -312,7 +323,9 @@ def judge(equalities: Sequence[tuple[Term, Term]], *, given: Mapping[str, Fracti
           substitute: Mapping[str, Term] | None = None, seed: int = 0) -> Judgement:
     """True when every ``lhs = rhs`` holds at every test point (``given``: {'p': 1/2} fixes p;
     ``substitute``: {'w': w_new / p} reads w as that term, a substitution stated in prose)."""
-    pts = points(seed, p=(given or {}).get("p"))
+    mask_free = not any(isinstance(t, Sym) and t.name == "R" for pair in equalities for side in pair
+                        for t in walk(side))
+    pts = points(seed, p=(given or {}).get("p"), mask_free=mask_free)
     if substitute:
         pts = [_substituted(pt, substitute) for pt in pts]
     for lhs, rhs in equalities:

@@ -46,6 +46,12 @@ def _e3(a: Term) -> Term:
     return add(sub(pw(tr(a), 3), mul(3, tr(a), tr(pw(a, 2)))), mul(2, tr(pw(a, 3))))
 
 
+def e4(a: Term) -> Term:
+    """24 e₄(A) = p₁⁴ − 6p₁²p₂ + 3p₂² + 8p₁p₃ − 6p₄ (pₖ = tr Aᵏ): zero for rank ≤ 3, not for 4×4."""
+    p1, p2, p3, p4 = (tr(pw(a, k)) if k > 1 else tr(a) for k in (1, 2, 3, 4))
+    return sub(add(sub(pw(p1, 4), mul(6, pw(p1, 2), p2)), add(mul(3, pw(p2, 2)), mul(8, p1, p3))), mul(6, p4))
+
+
 def size_limited() -> list[Trap]:
     """Trace identities true for 2×2 (or rank-2) matrices only, and true twins."""
     outer = mul(X, T(X))
@@ -61,6 +67,7 @@ def size_limited() -> list[Trap]:
         ("quartic-trace", ((mul(tr(GRAM), _e3(GRAM)), num(0)),), False, SIZE_LIMITED),
         ("cubic-trace-gamma", ((_e3(g2), num(0)),), False, SIZE_LIMITED),
         ("cayley-hamilton-2x2", ((cayley, num(0)),), False, SIZE_LIMITED),
+        ("quartic-trace-rank-3", ((e4(GRAM), num(0)),), False, SIZE_LIMITED),
         ("square-trace-1x1", ((pw(tr(GRAM), 2), tr(pw(GRAM, 2))),), False, SIZE_LIMITED),
         ("cubic-trace-true", ((tr(pw(GRAM, 3)), tr(pw(outer, 3))),), True, SIZE_LIMITED),
         ("cubic-trace-identity-true", ((_e3(GRAM), _e3(outer)),), True, SIZE_LIMITED),
