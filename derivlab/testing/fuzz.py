@@ -155,9 +155,11 @@ def _render_soundness(report: Any, console: Any) -> None:
     console.print(t)
     for hole, k in data["false_accepts_by_hole"].items():
         colour = "red" if hole == "unexplained" else "yellow"
-        console.print(f"[{colour}]false accepts[/] {escape(hole)}: {k}")
-    for fam, k in data["false_rejects_by_family"].items():
-        console.print(f"false rejects {escape(fam)}: {k}")
+        why = "" if hole == "unexplained" else " (an open hole of soundness.harness.KNOWN_HOLES)"
+        console.print(f"[{colour}]false accepts[/] {escape(hole)}{why}: {k}")
+    for kind in ("false_rejects", "misses"):
+        for cause, k in data[f"{kind}_by_cause"].items():
+            console.print(f"{kind.replace('_', ' ')} ({escape(cause)}): {k}")
 
 
 def _short(value: Any, limit: int = 300) -> str:
