@@ -95,7 +95,7 @@ def _run(args: argparse.Namespace) -> Any:
     if args.command == "fuzz":
         from derivlab.testing.fuzz import run_fuzz
 
-        return run_fuzz(examples=args.examples, seed=args.seed)
+        return run_fuzz(examples=args.examples, seed=args.seed, soundness_steps=args.soundness_steps)
     if args.command == "bench":
         from derivlab.bench import run_benchmarks
 

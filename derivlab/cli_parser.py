@@ -179,7 +179,10 @@ def build_parser() -> Parser:
     f.add_argument("--examples", type=_positive, default=100, metavar="N",
                    help="Hypothesis examples per property (default: 100)")
     f.add_argument("--seed", type=_whole, default=0, metavar="S", help="seed; the same S and N replay a run (default: 0)")
-    _json(f, "properties and mutants")
+    f.add_argument("--soundness-steps", type=_whole, default=None, metavar="N",
+                   help="generated steps of the checker's soundness run, judged by an independent oracle "
+                        "(default: 300; 0 skips it)")
+    _json(f, "properties, mutants and the soundness run")
 
     b = sub.add_parser("bench", help="side-by-side benchmarks (ratios against baselines)",
                        description="Benchmarks measured side by side against their baselines in one run.",

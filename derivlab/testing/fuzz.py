@@ -11,9 +11,14 @@ checks' false-alarm rate — derivlab's evidence that its verifications can fail
    must be accepted by both.
 3. False alarms: each claim's numeric check is run on its correct version with
    ``false_alarm_seeds`` seeds; Monte Carlo checks have alpha = 1e-6 per check, so ~0 expected.
+4. Soundness of the derivation checker (``derivlab.testing.soundness``): every case of issue 15
+   plus ``soundness_steps`` generated steps (seeded by ``seed``), each judged by the checker and
+   by an independent oracle that enumerates every keep mask; false accepts, false rejects and
+   misses are counted and listed.
 
 ``ok`` = every property passed, every mutant killed both ways, every control accepted, no
-false alarm, and every claim id covered by at least one property and two mutants.
+false alarm, every claim id covered by at least one property and two mutants, and no false
+accept of the checker outside the holes still listed in ``soundness.harness.KNOWN_HOLES``.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from derivlab.testing.mutants import FalseAlarms, MutantResult, false_alarms, ju
 from derivlab.testing.properties import Property, all_properties
 
 FALSE_ALARM_SEEDS = 200
+SOUNDNESS_STEPS = 300  # generated steps of the soundness run (plus every issue-15 case)
 MIN_MUTANTS = {"dropout.identity": 5}  # every other claim: 2
 
 
@@ -63,6 +69,7 @@ class FuzzReport:
     seconds: float
     only: tuple[str, ...] = field(default_factory=tuple)
     timings: dict = field(default_factory=dict)
+    soundness: Any = None  # a soundness.harness.SoundnessReport, when that run was made
 
     @property
     def uncovered(self) -> list[str]:
@@ -73,7 +80,8 @@ class FuzzReport:
         return (bool(self.properties) and all(p.status == "passed" for p in self.properties)
                 and all(m.ok for m in self.mutants) and all(c.ok for c in self.controls)
                 and all(f.rejections == 0 for f in self.false_alarms)
-                and not self.missing and (bool(self.only) or not self.uncovered))
+                and not self.missing and (bool(self.only) or not self.uncovered)
+                and (self.soundness is None or self.soundness.ok))
 
     @property
     def exit_code(self) -> int:
@@ -94,6 +102,7 @@ class FuzzReport:
             "false_alarms": {f.claim: f.to_json() for f in self.false_alarms},
             "coverage": self.coverage,
             "missing": self.missing,
+            "soundness": None if self.soundness is None else self.soundness.to_json(),
         }
 
     def render(self, console: Any) -> None:
@@ -120,12 +129,37 @@ class FuzzReport:
         console.print(m)
         for f in self.false_alarms:
             console.print(escape(f"false alarms {f.claim}: {f.rejections}/{f.seeds} seeds ({f.method})"))
+        if self.soundness is not None:
+            _render_soundness(self.soundness, console)
         for group, why in self.missing.items():
             console.print(f"[red]missing[/] {escape(group)}: {escape(why)}")
         for cid in ([] if self.only else self.uncovered):
             console.print(f"[red]not covered[/] {cid}: {escape(str(self.coverage[cid]))}")
         verdict = "[green]fuzz ok[/]" if self.ok else "[red]fuzz found problems[/]"
         console.print(f"{verdict} in {self.seconds:.1f} s; replay: {self.replay()}")
+
+
+def _render_soundness(report: Any, console: Any) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    data = report.to_json()
+    t = Table(title=f"checker soundness: {data['steps']} steps ({data['oracle_true']} true by the oracle), "
+                    f"seed {data['seed']}")
+    for col in ("false accepts", "false rejects", "misses", "safe", "correct"):
+        t.add_column(col)
+    counts = data["counts"]
+    fa = f"[red]{counts['false-accept']}[/]" if counts["false-accept"] else "[green]0[/]"
+    t.add_row(fa, str(counts["false-reject"]), str(counts["miss"]), str(counts["safe"]),
+              str(counts["correct-accept"] + counts["correct-reject"]))
+    console.print(t)
+    for hole, k in data["false_accepts_by_hole"].items():
+        colour = "red" if hole == "unexplained" else "yellow"
+        why = "" if hole == "unexplained" else " (an open hole of soundness.harness.KNOWN_HOLES)"
+        console.print(f"[{colour}]false accepts[/] {escape(hole)}{why}: {k}")
+    for kind in ("false_rejects", "misses"):
+        for cause, k in data[f"{kind}_by_cause"].items():
+            console.print(f"{kind.replace('_', ' ')} ({escape(cause)}): {k}")
 
 
 def _short(value: Any, limit: int = 300) -> str:
@@ -208,12 +242,19 @@ def _coverage(props: Sequence[PropertyResult], mutants: Sequence[MutantResult]) 
 
 
 def run_fuzz(examples: int = 100, seed: int = 0, *, only: Sequence[str] | None = None,
-             false_alarm_seeds: int = FALSE_ALARM_SEEDS, mutants: bool = True) -> FuzzReport:
-    """Run every property (or those named in ``only``), the mutant run and the false-alarm run."""
+             false_alarm_seeds: int = FALSE_ALARM_SEEDS, mutants: bool = True,
+             soundness_steps: int | None = None) -> FuzzReport:
+    """Run every property (or those named in ``only``), the mutant run, the false-alarm run and
+    the checker's soundness run (``soundness_steps`` generated steps; default SOUNDNESS_STEPS,
+    none when ``only`` is given; 0 skips it)."""
     from derivlab.errors import InputError
 
     if examples < 1:
         raise InputError("--examples must be at least 1")
+    if soundness_steps is not None and soundness_steps < 0:
+        raise InputError("--soundness-steps must be at least 0")
+    if soundness_steps is None:
+        soundness_steps = 0 if only else SOUNDNESS_STEPS
     t0 = time.perf_counter()
     props, missing = all_properties(), {}
     if only:
@@ -240,6 +281,13 @@ def run_fuzz(examples: int = 100, seed: int = 0, *, only: Sequence[str] | None =
         for c in track(controls, "fuzz: false alarms", total=len(controls)):
             alarms.append(false_alarms(c, range(offset, offset + false_alarm_seeds), judges[c.claim]))
         timings["false_alarms"] = time.perf_counter() - t1
+    soundness = None
+    if soundness_steps:
+        from derivlab.testing.soundness.harness import run_soundness, soundness_corpus
+
+        t1 = time.perf_counter()
+        soundness = run_soundness(soundness_corpus(soundness_steps, seed), seed=seed)
+        timings["soundness"] = time.perf_counter() - t1
     return FuzzReport(seed, examples, tuple(results), tuple(mutant_results), tuple(control_results), tuple(alarms),
                       _coverage(results, mutant_results), missing, time.perf_counter() - t0, tuple(only or ()),
-                      timings)
+                      timings, soundness)

@@ -1,0 +1,40 @@
+"""Why the checker rejected or could not read a TRUE step: attributed by the case's hole tags
+and by patterns in its text (the first that matches), so false rejects and misses come with
+a likely cause. An attribution, not a proof: 'unattributed' is reported as such.
+
+    >>> attribute(r"\\[ X^\\mathsf{T} y = X^{\\mathsf T} y \\]", frozenset())
+    'spelling: ^\\\\mathsf{T} without braces is unparsed'
+"""
+
+from __future__ import annotations
+
+import re
+
+_BY_TAG = (
+    ("brace-annotation", "hole 1: an annotation after a brace (}_{\\text..} / }^{\\text..}) is deleted"),
+    ("text-math", "hole 2: \\text/\\textrm/\\mbox/\\textbf holding math is deleted as prose"),
+)
+_READ_VERBS = ("Let", "Define", "Put", "With")
+
+_BY_PATTERN = (
+    (r"\\qquad|,\\quad", "layout: two equalities separated by \\qquad or ,\\quad are read as one chain"),
+    (r"\^\\mathsf\{T\}", "spelling: ^\\mathsf{T} without braces is unparsed"),
+    (r"\\Gamma_new|w_new", "spelling: _new without braces is unparsed"),
+    (r"\\lvert|\|", "notation: absolute values |.| are not read"),
+)
+
+
+def attribute(document: str, tags: frozenset) -> str:
+    """The likely cause of a false reject or a miss on ``document``."""
+    for tag, why in _BY_TAG:
+        if tag in tags:
+            return why
+    if "substitution" in tags:
+        verb = document.split("$", 1)[0].strip()
+        if verb not in _READ_VERBS:
+            return f"prose substitution not applied after the verb {verb!r} (derivation-format.md lists it)"
+    text = re.sub(r"\\\||\\[lr]Vert|\\Vert|\|\|", "", document)  # norms are not absolute values
+    for pattern, why in _BY_PATTERN:
+        if re.search(pattern, text if "absolute" in why else document):
+            return why
+    return "unattributed"
