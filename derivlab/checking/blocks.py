@@ -125,10 +125,21 @@ def inline_definitions(text: str, blocks: list[Span]) -> list[Definition]:
     return out
 
 
+_CASES = re.compile(r"\\begin\s*\{cases\}.*?\\end\s*\{cases\}", re.S)
+
+
+def _inside_cases(text: str):
+    """A test for offsets inside a cases environment (its & and \\\\ belong to the expression)."""
+    spans = [m.span() for m in _CASES.finditer(text)]
+    return lambda i: any(a <= i < b for a, b in spans)
+
+
 def clean(span: Span) -> Span:
-    """Blank ignorable markup (same length)."""
+    """Blank ignorable markup (same length); the & of a cases environment is kept."""
     text = _INNER_ENV.sub(lambda m: " " * len(m.group(0)), span.text)
-    text = _IGNORED.sub(lambda m: " " * len(m.group(0)), text)
+    inside = _inside_cases(text)
+    text = _IGNORED.sub(lambda m: m.group(0) if m.group(0) == "&" and inside(m.start()) else " " * len(m.group(0)),
+                        text)
     text = _WRAPPERS.sub(lambda m: " " * len(m.group(0)), text)
     text = _drop_brace_annotations(text)
     return Span(text, span.start)
@@ -150,7 +161,8 @@ def rows_of(block: Span, index: int) -> list[Row]:
     """Split a cleaned block into rows at \\\\ and classify prose and definitions in each."""
     body = clean(block)
     rows, pos = [], 0
-    for m in list(_ROW_BREAK.finditer(body.text)) + [None]:
+    inside = _inside_cases(body.text)
+    for m in [b for b in _ROW_BREAK.finditer(body.text) if not inside(b.start())] + [None]:
         end = m.start() if m else len(body.text)
         rows.append(_row(body.sub(pos, end), index))
         if m:
@@ -235,7 +247,8 @@ def find_top_level(text: str, pattern: re.Pattern) -> list[tuple[int, int]]:
         else:
             depth_at[i] = depth
         i += 1
-    return [(m.start(), m.end()) for m in pattern.finditer(text) if depth_at[m.start()] == 0]
+    inside = _inside_cases(text)  # a cases environment is one expression: its = are conditions
+    return [(m.start(), m.end()) for m in pattern.finditer(text) if depth_at[m.start()] == 0 and not inside(m.start())]
 
 
 def split_top_level(span: Span, pattern: re.Pattern) -> list[Span]:

@@ -47,16 +47,18 @@ class Scope:
     random: dict[str, RandomSpec]
     keys: dict[str, Expr]
     display: dict[str, str] = field(default_factory=dict)
+    slices: dict[str, tuple[Var, int]] = field(default_factory=dict)  # 'x' → (X, 0): x_i is row i of X
 
     # -- lookups used by the parser
     def lookup(self, key: str) -> Expr | None:
         return self.keys.get(key)
 
     def explain_unknown(self, key: str) -> str | None:
-        """A specific reason for an unknown name (entries like X_{ij}), or None."""
+        """A specific reason for an unknown subscripted name of a declared base ('w_old'), or None."""
         base, _, sub = key.partition("_")
-        if sub and base in self.keys and not self.keys[base].is_scalar:
-            return f"'{key}' looks like an entry of {base}; entries and index sums are not supported, write matrix expressions"
+        if sub and base in self.keys:
+            return (f"unknown symbol '{key}': the context '{self.name}' declares '{base}' but not '{key}' "
+                    f"(entries are written like X_{{ij}}, y_i)")
         return None
 
     def spelling_examples(self) -> list[str]:
@@ -103,7 +105,7 @@ class Scope:
         else:
             keys[key] = named
             display[label] = label
-        return Scope(self.name, self.sizes, self.variables, self.domains, self.random, keys, display)
+        return Scope(self.name, self.sizes, self.variables, self.domains, self.random, keys, display, self.slices)
 
 
 # ---- loading a context file ------------------------------------------------------------------
@@ -180,6 +182,9 @@ def _build(data: dict, origin: str) -> Scope:
         for spelling in spellings:
             scope.keys[symbol_key(spelling)] = node
         scope.display[sym] = str(spec.get("display", spellings[0]))
+        for axis, kind in enumerate(("rows", "columns")):
+            if kind in spec and isinstance(node, Var):
+                scope.slices[symbol_key(str(spec[kind]))] = (node, axis)
     for dname, spec in _table(data, "definitions", origin).items():
         if "latex" not in spec:
             raise InputError(f"context {origin}: definitions.{dname} needs latex = \"...\"")

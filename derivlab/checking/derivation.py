@@ -259,7 +259,8 @@ def check_step(index: int, line: int, lhs: Expression, rhs: Expression, scope: S
     """Parse both sides, check shapes, decide equality, and explain a wrong step."""
     from derivlab.checking.equivalence import decide
     from derivlab.checking.hints import find_hint
-    from derivlab.checking.parse import parse_expression
+    from derivlab.checking.indices import join
+    from derivlab.checking.parse import parse_side
 
     deadline = deadline or limits.Deadline(limits.STEP_SECONDS)
     t0 = time.monotonic()
@@ -268,13 +269,14 @@ def check_step(index: int, line: int, lhs: Expression, rhs: Expression, scope: S
     try:
         if not lhs.fragments:
             raise Unparsed("the chain starts with '=': there is no left-hand side", None)
-        left = parse_expression(lhs.text, scope)
+        left, left_condition = parse_side(lhs.text, scope)
         side = "right"
         if not rhs.fragments:
             raise Unparsed("nothing after '='", None)
-        right = parse_expression(rhs.text, scope)
+        right, right_condition = parse_side(rhs.text, scope)
         side = "both"
-        outcome = decide(left, right, scope, seed=seed * 100_003 + index, deadline=deadline)
+        condition = join(left_condition, right_condition)
+        outcome = decide(left, right, scope, seed=seed * 100_003 + index, deadline=deadline, condition=condition)
     except Unparsed as exc:
         expr = lhs if side == "left" else rhs
         column = None
@@ -296,7 +298,7 @@ def check_step(index: int, line: int, lhs: Expression, rhs: Expression, scope: S
         return StepVerdict(**base, verdict="invalid", method=outcome.method, message=_difference(outcome.counterexample),
                            counterexample=outcome.counterexample, hint=hint, seconds=time.monotonic() - t0)
     method, message = outcome.method, outcome.message
-    confirmed = _confirm_symbolically(left, right, scope, deadline)
+    confirmed = _confirm_symbolically(left, right, scope, deadline, condition)
     if confirmed:
         method += f"; confirmed by SymPy at {confirmed}"
     return StepVerdict(**base, verdict="valid", method=method, message=message,
@@ -318,9 +320,10 @@ SYMBOLIC_MAX_NODES = 120
 SYMBOLIC_MIN_SECONDS = 1.0
 
 
-def _confirm_symbolically(left, right, scope: Scope, deadline: limits.Deadline) -> str | None:
+def _confirm_symbolically(left, right, scope: Scope, deadline: limits.Deadline, condition=None) -> str | None:
     """'n=2, d=2' when SymPy proves the step at that size (only for small steps with time left)."""
     from derivlab.checking.expr import walk
+    from derivlab.checking.indices import assignments, free_indices
     from derivlab.checking.symbolic import confirm
 
     nodes = sum(1 for _ in walk(left)) + sum(1 for _ in walk(right))
@@ -328,7 +331,8 @@ def _confirm_symbolically(left, right, scope: Scope, deadline: limits.Deadline) 
         return None
     sizes = {s: 2 for s in scope.sizes}
     try:
-        ok = confirm(left, right, scope, sizes)
+        free = free_indices(left, right)
+        ok = confirm(left, right, scope, sizes, assignments(free, sizes, condition) if free else None)
     except (ValueError, TypeError, ZeroDivisionError, StepFailure):
         return None
     return ", ".join(f"{k}={v}" for k, v in sizes.items()) or "scalar size" if ok else None

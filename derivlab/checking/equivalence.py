@@ -19,10 +19,10 @@ from fractions import Fraction
 from itertools import product as cartesian
 from typing import Any
 
-from derivlab.checking import bounds, limits
+from derivlab.checking import bounds, indices, limits
 from derivlab.checking.evaluate import Matrix, Point, make_evaluator
 from derivlab.checking.exact import EvalError, NonPolynomial
-from derivlab.checking.expr import Expr, free_random, free_variables, shape_text
+from derivlab.checking.expr import Condition, Expr, free_random, free_variables, shape_text
 from derivlab.checking.failures import IllTyped, Undecided
 
 VALUE_RANGE = 10**6          # numerators of real values: uniform in [-VALUE_RANGE, VALUE_RANGE]
@@ -133,7 +133,7 @@ def _compare_by_masks(lhs, rhs, scope, point, deadline, mode) -> _Comparison:
         masks = {rv: [[0] * c for _ in range(r)] for rv, (r, c) in shapes.items()}
         for k, (rv, i, j) in enumerate(cells):
             masks[rv][i][j] = (bits >> k) & 1
-        last = compare_at(lhs, rhs, scope, Point(point.sizes, point.values, masks), deadline, **mode)
+        last = compare_at(lhs, rhs, scope, Point(point.sizes, point.values, masks, point.indices), deadline, **mode)
         if not last.equal:
             return last
     return last
@@ -150,23 +150,36 @@ def differs(lhs: Expr, rhs: Expr, scope: Any, point: Point, deadline: limits.Dea
 # ---- the decision ------------------------------------------------------------------------------
 
 
-def decide(lhs: Expr, rhs: Expr, scope: Any, *, seed: int = 0, deadline: limits.Deadline | None = None) -> Outcome:
-    """valid (with an error bound) or invalid (with a shrunk counterexample); raises IllTyped/Undecided."""
+def decide(lhs: Expr, rhs: Expr, scope: Any, *, seed: int = 0, deadline: limits.Deadline | None = None,
+           condition: Condition | None = None) -> Outcome:
+    """valid (with an error bound) or invalid (with a shrunk counterexample); raises IllTyped/Undecided.
+    Free index letters (X_{ij} with i, j not bound by a sum) are checked at EVERY value of theirs at each
+    test size, under ``condition`` (the step's side condition, e.g. j ≠ k)."""
     deadline = deadline or limits.Deadline(limits.STEP_SECONDS)
     if lhs.shape != rhs.shape:
         raise IllTyped(f"the two sides have different shapes: the left is {shape_text(lhs.shape)}, "
                        f"the right is {shape_text(rhs.shape)}")
+    free = indices.free_indices(lhs, rhs)
+    if condition is not None:
+        unknown = sorted(condition.indices() - set(free))
+        if unknown:
+            raise IllTyped(f"the side condition ({condition.text()}) names {', '.join(unknown)}, which the step "
+                           f"does not use as a free index")
     rng = random.Random(seed)
     variables = _variables(lhs, rhs, scope)
     pi = atom_probability([scope.domains.get(n, "reals") for n in variables])
     assignments = size_assignments(scope.sizes)
-    worst = 0.0
+    worst, tested_any = 0.0, False
     for sizes in assignments:
         dl, dr = bounds.degree(lhs, sizes), bounds.degree(rhs, sizes)
         diff_degree = bounds.difference_degree(dl, dr)
         miss = 1.0
+        envs = indices.assignments(free, sizes, condition) if free else [None]
+        if not envs:  # no index value satisfies the condition at these sizes (e.g. j ≠ k with d = 1)
+            continue
+        tested_any = True
         for _ in range(POINTS_PER_SIZE):
-            comparison, point = _sample_and_compare(lhs, rhs, scope, variables, sizes, rng, deadline)
+            comparison, point = _sample_and_compare(lhs, rhs, scope, variables, sizes, rng, deadline, envs)
             if not comparison.equal:
                 from derivlab.checking.shrink import counterexample
 
@@ -175,22 +188,35 @@ def decide(lhs: Expr, rhs: Expr, scope: Any, *, seed: int = 0, deadline: limits.
                                "the two sides differ", None, example, tuple(assignments))
             miss *= bounds.failure_bound(diff_degree, comparison.radical_primes, pi)
         worst = max(worst, miss)
+    if not tested_any:
+        raise Undecided(f"no value of the free indices satisfies the side condition ({condition.text()}) "
+                        f"at any test size")
     tested = ", ".join("(" + ",".join(str(v) for v in a.values()) + ")" for a in assignments)
     names = "(" + ",".join(scope.sizes) + ")" if scope.sizes else "sizes"
     method = (f"exact randomized identity test (Schwartz–Zippel): {POINTS_PER_SIZE} random rational points at each "
               f"{names} in {tested}")
     if free_random(lhs) | free_random(rhs):
         method += "; masks outside expectations decided exactly (multilinear coefficients)"
+    if free:
+        method += (f"; every value of the free indices {', '.join(sorted(free))}"
+                   + (f" with {condition.text()}" if condition and condition.relations else "") + " at each size")
     return Outcome("valid", method, f"equal at every test point; error probability ≤ {worst:.1e}", worst, None,
                    tuple(assignments))
 
 
-def _sample_and_compare(lhs, rhs, scope, variables, sizes, rng, deadline):
+def _sample_and_compare(lhs, rhs, scope, variables, sizes, rng, deadline, envs=(None,)):
+    """One random point, compared at every index assignment in ``envs``: the first that differs, else the last."""
     problem = None
     for _ in range(RESAMPLES):
-        point = random_point(variables, scope, sizes, rng)
+        base = random_point(variables, scope, sizes, rng)
         try:
-            return compare_at(lhs, rhs, scope, point, deadline), point
+            comparison = point = None
+            for env in envs:
+                point = Point(base.sizes, base.values, None, env)
+                comparison = compare_at(lhs, rhs, scope, point, deadline)
+                if not comparison.equal:
+                    break
+            return comparison, point
         except EvalError as exc:  # e.g. a denominator vanished at this point: draw another
             problem = exc
     raise Undecided(f"cannot evaluate this step: {problem} (at {RESAMPLES} random points)")

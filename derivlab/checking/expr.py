@@ -230,7 +230,7 @@ def node_types() -> tuple[type, ...]:
         cls = stack.pop()
         for sub in cls.__subclasses__():
             stack.append(sub)
-            if sub not in abstract and sub not in out:
+            if sub not in abstract and sub not in out and sub.__module__ == __name__:
                 out.append(sub)
     return tuple(out)
 
