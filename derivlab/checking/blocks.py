@@ -235,7 +235,11 @@ def find_top_level(text: str, pattern: re.Pattern) -> list[tuple[int, int]]:
     while i < len(text):
         ch = text[i]
         if ch == "\\" and i + 1 < len(text) and text[i + 1] in "{}[]()|":
+            if text[i + 1] == "}":  # \{ … \} groups (an indicator 𝟏\{j = k\}): its '=' is not a chain's
+                depth -= 1
             depth_at[i] = depth_at[i + 1] = depth
+            if text[i + 1] == "{":
+                depth += 1
             i += 2
             continue
         if ch in "{[(":

@@ -131,6 +131,7 @@ class _Document:
     where: SourceMap
     pairs: list
     definitions: list
+    conditions: dict  # '=' offset → the side condition written anywhere on that step's chain ("(j \\neq k)")
 
 
 def _read_document(text: str, scope: Scope) -> _Document:
@@ -141,7 +142,21 @@ def _read_document(text: str, scope: Scope) -> _Document:
     rows = [row for i, block in enumerate(blocks) for row in rows_of(block, i)]
     definitions = sorted(inline_definitions(source, blocks) + [d for r in rows for d in r.definitions],
                          key=lambda d: d.effective)
-    return _Document(source, SourceMap(source), list(_step_pairs(assemble(rows), scope)), definitions)
+    chains = assemble(rows)
+    return _Document(source, SourceMap(source), list(_step_pairs(chains, scope)), definitions,
+                     _chain_conditions(chains))
+
+
+def _chain_conditions(chains) -> dict:
+    """A side condition at the end of any row of a chain is claimed for every step of that chain."""
+    from derivlab.checking.indices import join, split_condition
+
+    out = {}
+    for chain in chains:
+        found = join(*(split_condition(e.text)[1] for e in chain.expressions if e.fragments))
+        if found is not None:
+            out.update({eq: found for eq in chain.equals})
+    return out
 
 
 def _scoped_pairs(doc: _Document, scope: Scope, notes: list[str]):
@@ -173,7 +188,8 @@ def check_derivation_text(text: str, *, context: str | Scope = "dropout", seed: 
                                      f"time budget of {limits.TOTAL_SECONDS:g} s for the file exhausted"))
             continue
         steps.append(check_step(index, line, lhs, rhs, step_scope, doc.where, seed=seed,
-                                deadline=limits.Deadline(min(limits.STEP_SECONDS, total.remaining()))))
+                                deadline=limits.Deadline(min(limits.STEP_SECONDS, total.remaining())),
+                                condition=doc.conditions.get(eq_offset)))
     if not steps:
         notes.insert(0, "no derivation found: no chain e0 = e1 in any math block "
                         "(align, equation, gather, \\[ \\], $$ $$)")
@@ -255,8 +271,9 @@ def _apply_definition(scope: Scope, definition: Definition, where: SourceMap, no
 
 
 def check_step(index: int, line: int, lhs: Expression, rhs: Expression, scope: Scope, where: SourceMap, *,
-               seed: int = 0, deadline: limits.Deadline | None = None) -> StepVerdict:
-    """Parse both sides, check shapes, decide equality, and explain a wrong step."""
+               seed: int = 0, deadline: limits.Deadline | None = None, condition=None) -> StepVerdict:
+    """Parse both sides, check shapes, decide equality (under the chain's side ``condition``, if any),
+    and explain a wrong step."""
     from derivlab.checking.equivalence import decide
     from derivlab.checking.hints import find_hint
     from derivlab.checking.indices import join
@@ -275,7 +292,7 @@ def check_step(index: int, line: int, lhs: Expression, rhs: Expression, scope: S
             raise Unparsed("nothing after '='", None)
         right, right_condition = parse_side(rhs.text, scope)
         side = "both"
-        condition = join(left_condition, right_condition)
+        condition = join(condition, left_condition, right_condition)
         outcome = decide(left, right, scope, seed=seed * 100_003 + index, deadline=deadline, condition=condition)
     except Unparsed as exc:
         expr = lhs if side == "left" else rhs

@@ -183,4 +183,4 @@ def join(*conditions: Condition | None) -> Condition | None:
     found = [c for c in conditions if c is not None]
     if not found:
         return None
-    return Condition(tuple(r for c in found for r in c.relations))
+    return Condition(tuple(dict.fromkeys(r for c in found for r in c.relations)))
