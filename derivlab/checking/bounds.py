@@ -7,8 +7,10 @@ point with probability ≤ deg · π, where π bounds the probability of any sin
 sampled value of one coordinate (Schwartz–Zippel for non-uniform sampling).
 Square roots (Γ = diag(XᵀX)^{1/2}, √λ) are handled by the norm over the field
 they generate: the bound is multiplied by 2^r, r the number of independent
-square roots met at that point (that field has degree ≤ 2^r over Q). At n = 1,
-Γ = |X| is rational and the bound is heuristic (|x| is only piecewise polynomial).
+square roots of constants met at that point (that field has degree ≤ 2^r over Q).
+Square roots of variable quantities are sign-tested by ``equivalence.decide``: a
+step even in each of them is a polynomial identity (so at n = 1, Γ = |X| costs
+nothing), and a step that depends on their sign is never called valid.
 """
 
 from __future__ import annotations

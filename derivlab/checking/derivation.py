@@ -315,9 +315,12 @@ def check_step(index: int, line: int, lhs: Expression, rhs: Expression, scope: S
         return StepVerdict(**base, verdict="invalid", method=outcome.method, message=_difference(outcome.counterexample),
                            counterexample=outcome.counterexample, hint=hint, seconds=time.monotonic() - t0)
     method, message = outcome.method, outcome.message
-    confirmed = _confirm_symbolically(left, right, scope, deadline, condition)
-    if confirmed:
-        method += f"; confirmed by SymPy at {confirmed}"
+    confirmation = _confirm_symbolically(left, right, scope, deadline, condition)
+    if confirmation.agrees is False:
+        return StepVerdict(**base, verdict="unknown", method=method + f"; SymPy at {confirmation.sizes}",
+                           message=f"the two methods disagree: the exact randomized test finds the sides equal, "
+                                   f"but {confirmation.note}", seconds=time.monotonic() - t0)
+    method += "; " + confirmation.note
     return StepVerdict(**base, verdict="valid", method=method, message=message,
                        error_probability=outcome.error_probability, seconds=time.monotonic() - t0)
 
@@ -334,25 +337,57 @@ def _difference(example: dict | None) -> str:
 
 
 SYMBOLIC_MAX_NODES = 120
+SYMBOLIC_MAX_DEGREE = 12      # SymPy expands lhs − rhs: beyond this degree the confirmation is skipped
 SYMBOLIC_MIN_SECONDS = 1.0
+SYMBOLIC_MAX_SECONDS = 2.0
 
 
-def _confirm_symbolically(left, right, scope: Scope, deadline: limits.Deadline, condition=None) -> str | None:
-    """'n=2, d=2' when SymPy proves the step at that size (only for small steps with time left)."""
+@dataclass(frozen=True)
+class Confirmation:
+    """The SymPy cross-check of a valid step: agrees True (proved at ``sizes``), False (disproved or failed),
+    None (not attempted: too large, no time, switched off); ``note`` says which, for the method text."""
+
+    agrees: bool | None
+    sizes: str
+    note: str
+
+
+def _confirm_symbolically(left, right, scope: Scope, deadline: limits.Deadline, condition=None) -> Confirmation:
+    """SymPy at n = d = 2 with symbolic entries, inside the step's clock (an alarm stops a runaway expansion)."""
+    from derivlab.checking import bounds
     from derivlab.checking.expr import walk
     from derivlab.checking.indices import assignments, free_indices
     from derivlab.checking.symbolic import confirm
 
-    nodes = sum(1 for _ in walk(left)) + sum(1 for _ in walk(right))
-    if nodes > SYMBOLIC_MAX_NODES or deadline.remaining() < SYMBOLIC_MIN_SECONDS or not symbolic_enabled():
-        return None
     sizes = {s: 2 for s in scope.sizes}
+    where = ", ".join(f"{k}={v}" for k, v in sizes.items()) or "scalar size"
+    nodes = sum(1 for _ in walk(left)) + sum(1 for _ in walk(right))
+    if not symbolic_enabled():
+        return Confirmation(None, where, "SymPy confirmation switched off")
+    if nodes > SYMBOLIC_MAX_NODES:
+        return Confirmation(None, where, f"SymPy confirmation skipped ({nodes} nodes)")
     try:
-        free = free_indices(left, right)
-        ok = confirm(left, right, scope, sizes, assignments(free, sizes, condition) if free else None)
-    except (ValueError, TypeError, ZeroDivisionError, StepFailure):
-        return None
-    return ", ".join(f"{k}={v}" for k, v in sizes.items()) or "scalar size" if ok else None
+        degree = bounds.difference_degree(bounds.degree(left, sizes), bounds.degree(right, sizes))
+    except StepFailure:
+        degree = SYMBOLIC_MAX_DEGREE + 1
+    if degree > SYMBOLIC_MAX_DEGREE:
+        return Confirmation(None, where, f"SymPy confirmation skipped (degree {degree})")
+    seconds = min(SYMBOLIC_MAX_SECONDS, deadline.remaining())
+    if seconds < SYMBOLIC_MIN_SECONDS:
+        return Confirmation(None, where, "SymPy confirmation skipped (no time left)")
+    try:
+        with limits.alarm(seconds):
+            free = free_indices(left, right)
+            ok = confirm(left, right, scope, sizes, assignments(free, sizes, condition) if free else None)
+    except limits.AlarmExpired:
+        return Confirmation(False, where, f"the SymPy confirmation at {where} did not finish within {seconds:.1f} s")
+    except limits.AlarmUnavailable:
+        return Confirmation(None, where, "SymPy confirmation skipped (not on the main thread)")
+    except (ValueError, TypeError, ZeroDivisionError, ArithmeticError, StepFailure) as exc:
+        return Confirmation(False, where, f"the SymPy confirmation at {where} failed ({type(exc).__name__})")
+    if ok:
+        return Confirmation(True, where, f"confirmed by SymPy at {where}")
+    return Confirmation(False, where, f"SymPy at {where} does not reduce lhs − rhs to 0")
 
 
 _SYMBOLIC = {"on": True}

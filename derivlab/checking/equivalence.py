@@ -20,6 +20,7 @@ from itertools import product as cartesian
 from typing import Any
 
 from derivlab.checking import bounds, indices, limits
+from derivlab.checking.decisive_sizes import decisive_sizes, needs_inverse
 from derivlab.checking.evaluate import Matrix, Point, make_evaluator
 from derivlab.checking.exact import EvalError, NonPolynomial
 from derivlab.checking.expr import Condition, Expr, free_random, free_variables, shape_text
@@ -29,6 +30,7 @@ VALUE_RANGE = 10**6          # numerators of real values: uniform in [-VALUE_RAN
 DENOMINATORS = (1, 2, 3, 4)  # denominators of real values
 P_GRID = 10**6               # p = k / P_GRID, k uniform in 1..P_GRID-1
 POINTS_PER_SIZE = 2
+POINTS_PER_DECISIVE_SIZE = 3
 RESAMPLES = 6
 
 
@@ -106,6 +108,7 @@ class _Comparison:
     rhs: Matrix
     evaluator: Any
     radical_primes: int
+    variable_roots: tuple[int, ...] = ()
 
 
 def compare_at(lhs: Expr, rhs: Expr, scope: Any, point: Point, deadline: limits.Deadline, **mode: Any) -> _Comparison:
@@ -117,7 +120,8 @@ def compare_at(lhs: Expr, rhs: Expr, scope: Any, point: Point, deadline: limits.
         if point.masks is not None:
             raise Undecided("not polynomial in the masks even with the free masks fixed") from None
         return _compare_by_masks(lhs, rhs, scope, point, deadline, mode)
-    return _Comparison(left == right, left, right, ev, ev.field.radical_count())
+    return _Comparison(left == right, left, right, ev, len(ev.field.constant_radicands),
+                       tuple(ev.field.variable_roots))
 
 
 def _compare_by_masks(lhs, rhs, scope, point, deadline, mode) -> _Comparison:
@@ -128,6 +132,7 @@ def _compare_by_masks(lhs, rhs, scope, point, deadline, mode) -> _Comparison:
     if len(cells) > limits.MAX_MASK_ENUMERATION:
         raise Undecided("a random variable outside an expectation under a square root or inverse: too many masks")
     last = None
+    roots: dict[int, None] = {}
     for bits in range(1 << len(cells)):
         deadline.check()
         masks = {rv: [[0] * c for _ in range(r)] for rv, (r, c) in shapes.items()}
@@ -136,6 +141,9 @@ def _compare_by_masks(lhs, rhs, scope, point, deadline, mode) -> _Comparison:
         last = compare_at(lhs, rhs, scope, Point(point.sizes, point.values, masks, point.indices), deadline, **mode)
         if not last.equal:
             return last
+        roots.update(dict.fromkeys(last.variable_roots))
+    if last is not None:
+        last.variable_roots = tuple(roots)
     return last
 
 
@@ -153,8 +161,15 @@ def differs(lhs: Expr, rhs: Expr, scope: Any, point: Point, deadline: limits.Dea
 def decide(lhs: Expr, rhs: Expr, scope: Any, *, seed: int = 0, deadline: limits.Deadline | None = None,
            condition: Condition | None = None) -> Outcome:
     """valid (with an error bound) or invalid (with a shrunk counterexample); raises IllTyped/Undecided.
+
     Free index letters (X_{ij} with i, j not bound by a sum) are checked at EVERY value of theirs at each
-    test size, under ``condition`` (the step's side condition, e.g. j ≠ k)."""
+    test size, under ``condition`` (the step's side condition, e.g. j ≠ k).
+
+    Tested at sizes 1, (2, 3), (3, 2) and at the DECISIVE sizes of ``decisive_sizes`` (equality there implies
+    equality at every size). A step whose value depends on the sign of a square root of a variable quantity
+    (|x| = √(x²), a root of a perfect square) is only piecewise polynomial: it is invalid when a point shows a
+    difference, otherwise ``Undecided`` (the randomized test proves polynomial identities only).
+    """
     deadline = deadline or limits.Deadline(limits.STEP_SECONDS)
     if lhs.shape != rhs.shape:
         raise IllTyped(f"the two sides have different shapes: the left is {shape_text(lhs.shape)}, "
@@ -168,8 +183,11 @@ def decide(lhs: Expr, rhs: Expr, scope: Any, *, seed: int = 0, deadline: limits.
     rng = random.Random(seed)
     variables = _variables(lhs, rhs, scope)
     pi = atom_probability([scope.domains.get(n, "reals") for n in variables])
+    decisive = decisive_sizes(lhs, rhs, scope)
     assignments = size_assignments(scope.sizes)
+    assignments += [a for a in decisive if a not in assignments]
     worst, tested_any = 0.0, False
+    piecewise: str | None = None
     for sizes in assignments:
         dl, dr = bounds.degree(lhs, sizes), bounds.degree(rhs, sizes)
         diff_degree = bounds.difference_degree(dl, dr)
@@ -178,23 +196,32 @@ def decide(lhs: Expr, rhs: Expr, scope: Any, *, seed: int = 0, deadline: limits.
         if not envs:  # no index value satisfies the condition at these sizes (e.g. j ≠ k with d = 1)
             continue
         tested_any = True
-        for _ in range(POINTS_PER_SIZE):
+        for _ in range(POINTS_PER_DECISIVE_SIZE if sizes in decisive else POINTS_PER_SIZE):
             comparison, point = _sample_and_compare(lhs, rhs, scope, variables, sizes, rng, deadline, envs)
             if not comparison.equal:
-                from derivlab.checking.shrink import counterexample
-
-                example = counterexample(lhs, rhs, scope, point, variables, deadline)
-                return Outcome("invalid", "exact evaluation at a random rational point, shrunk",
-                               "the two sides differ", None, example, tuple(assignments))
-            miss *= bounds.failure_bound(diff_degree, comparison.radical_primes, pi)
-        worst = max(worst, miss)
+                return _invalid(lhs, rhs, scope, point, variables, deadline, assignments)
+            roots = comparison.variable_roots
+            if roots and piecewise is None:
+                piecewise = _sign_dependence(lhs, rhs, scope, point, roots, deadline)
+            # even in every variable root (checked below, each check missing with the same bound): a polynomial
+            miss *= min(1.0, bounds.failure_bound(diff_degree, comparison.radical_primes, pi) * (1 + len(roots)))
+        if sizes in decisive:  # a false step is false at one of the decisive sizes: only they bound the error
+            worst = max(worst, miss)
     if not tested_any:
         raise Undecided(f"no value of the free indices satisfies the side condition ({condition.text()}) "
                         f"at any test size")
-    tested = ", ".join("(" + ",".join(str(v) for v in a.values()) + ")" for a in assignments)
+    if piecewise is not None:
+        return _decide_by_cases(lhs, rhs, scope, variables, rng, deadline, assignments, piecewise, free, condition)
+    tested = ", ".join(_size_text(a) for a in assignments)
     names = "(" + ",".join(scope.sizes) + ")" if scope.sizes else "sizes"
     method = (f"exact randomized identity test (Schwartz–Zippel): {POINTS_PER_SIZE} random rational points at each "
-              f"{names} in {tested}")
+              f"{names} in {tested} ({POINTS_PER_DECISIVE_SIZE} at the decisive sizes)")
+    if scope.sizes:
+        if needs_inverse(lhs, rhs):
+            method += (f"; with a matrix inverse the sizes are TESTED up to {_size_text(decisive[-1])}, "
+                       f"not proved for every size")
+        else:
+            method += f"; {_size_text(decisive[0])} decides every size (index bound)"
     if free_random(lhs) | free_random(rhs):
         method += "; masks outside expectations decided exactly (multilinear coefficients)"
     if free:
@@ -202,6 +229,70 @@ def decide(lhs: Expr, rhs: Expr, scope: Any, *, seed: int = 0, deadline: limits.
                    + (f" with {condition.text()}" if condition and condition.relations else "") + " at each size")
     return Outcome("valid", method, f"equal at every test point; error probability ≤ {worst:.1e}", worst, None,
                    tuple(assignments))
+
+
+def _size_text(sizes: dict[str, int]) -> str:
+    return "(" + ",".join(str(v) for v in sizes.values()) + ")"
+
+
+def _invalid(lhs, rhs, scope, point, variables, deadline, assignments) -> Outcome:
+    from derivlab.checking.shrink import counterexample
+
+    example = counterexample(lhs, rhs, scope, point, variables, deadline)
+    return Outcome("invalid", "exact evaluation at a random rational point, shrunk", "the two sides differ", None,
+                   example, tuple(assignments))
+
+
+MAX_ROOT_FLIPS = 16   # square roots of variable quantities checked one by one for sign dependence
+CASE_POINTS = 24      # small points per size tried on a piecewise step, looking for a difference
+
+
+def _sign_dependence(lhs, rhs, scope, point, roots: tuple[int, ...], deadline) -> str | None:
+    """None when lhs − rhs is even in every square root met (then it is a polynomial identity); else why not."""
+    if len(roots) > MAX_ROOT_FLIPS:
+        return f"it takes {len(roots)} square roots of variable quantities"
+    for key in roots:
+        deadline.check()
+        try:
+            flipped = compare_at(lhs, rhs, scope, point, deadline, flipped_roots=frozenset((key,)))
+        except EvalError:
+            return "a square root changes sign"
+        if not flipped.equal:
+            return "its value depends on the sign of a square root (an absolute value |x| = √(x²) or a norm)"
+    return None
+
+
+def _small_value(domain: str, rng: random.Random) -> Fraction:
+    if domain == "(0, 1)":
+        return rng.choice(SMALL_P)
+    if domain == "positive":
+        return rng.choice(SMALL_POSITIVE)
+    return Fraction(rng.randint(-6, 6), rng.choice((1, 1, 2, 3)))
+
+
+SMALL_P = tuple(Fraction(k, 100) for k in (1, 2, 3, 5, 10, 20, 25, 50, 75, 80, 90, 95, 97, 98, 99)) + \
+    (Fraction(1, 3), Fraction(2, 3), Fraction(1, 1000), Fraction(999, 1000))
+SMALL_POSITIVE = tuple(Fraction(k, q) for k in (1, 2, 3, 5, 10, 20, 50, 100, 1000) for q in (1, 3))
+
+
+def _decide_by_cases(lhs, rhs, scope, variables, rng, deadline, assignments, why: str, free=None,
+                     condition=None) -> Outcome:
+    """A piecewise step: search small points on both sides of the sign changes; a difference is a counterexample."""
+    for sizes in assignments:
+        for _ in range(CASE_POINTS):
+            deadline.check()
+            values = {}
+            for name, var in variables.items():
+                rows, cols = _dim(var.shape[0], sizes), _dim(var.shape[1], sizes)
+                dom = scope.domains.get(name, "reals")
+                values[name] = [[_small_value(dom, rng) for _ in range(cols)] for _ in range(rows)]
+            for env in (indices.assignments(free, sizes, condition) if free else [None]):
+                point = Point(dict(sizes), values, None, env)
+                if differs(lhs, rhs, scope, point, deadline):
+                    return _invalid(lhs, rhs, scope, point, variables, deadline, assignments)
+    raise Undecided(f"this step is only piecewise polynomial: {why}. It held at every point tried "
+                    f"({CASE_POINTS} small points per size on both sides of the sign changes), but derivlab proves "
+                    f"polynomial identities only; argue the sign by cases, or square both sides")
 
 
 def _sample_and_compare(lhs, rhs, scope, variables, sizes, rng, deadline, envs=(None,)):

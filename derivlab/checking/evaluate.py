@@ -39,10 +39,11 @@ class Evaluator:
     """Evaluates expressions at one ``Point``; both sides of a step share one ``Field``."""
 
     def __init__(self, point: Point, random_params: dict[str, Expr], rv_shapes: dict[str, tuple[int, int]], *,
-                 field: Field | None = None, shared_coin: bool = False, deadline: limits.Deadline | None = None):
+                 field: Field | None = None, shared_coin: bool = False, deadline: limits.Deadline | None = None,
+                 flipped_roots: frozenset[int] = frozenset()):
         self.point = point
         self.rv_shapes = rv_shapes
-        self.field = field or Field()
+        self.field = field or Field(flipped_roots=flipped_roots)
         self.deadline = deadline or limits.Deadline(limits.STEP_SECONDS)
         self.env: dict[str, Matrix] = {}
         self.mask_ids: dict[str, list[list[int]]] = {}
@@ -203,10 +204,12 @@ class Evaluator:
         if isinstance(expr.base, Norm) and k.denominator == 1 and k % 2 == 0:
             return [[f.power(self._sum_of_squares(expr.base.arg), int(k) // 2)]]
         base = self.value(expr.base)
+        variable = _variable(expr.base)
         if len(base) == 1 and len(base[0]) == 1:
-            return [[self._scalar_power(base[0][0], k)]]
+            return [[self._scalar_power(base[0][0], k, variable)]]
         if k.denominator == 2:  # diagonal by construction (shapes.power)
-            return [[self._scalar_power(x, k) if i == j else {} for j, x in enumerate(row)] for i, row in enumerate(base)]
+            return [[self._scalar_power(x, k, variable) if i == j else {} for j, x in enumerate(row)]
+                    for i, row in enumerate(base)]
         result = base if k > 0 else self._inverse(base)
         for _ in range(abs(int(k)) - 1):
             result = self._matmul(result, base if k > 0 else self._inverse(base))
@@ -215,10 +218,10 @@ class Evaluator:
             return [[f.const(1 if i == j else 0) for j in range(n)] for i in range(n)]
         return result
 
-    def _scalar_power(self, x: Scalar, k: Fraction) -> Scalar:
+    def _scalar_power(self, x: Scalar, k: Fraction, variable: bool = True) -> Scalar:
         f = self.field
         if k.denominator == 2:
-            x = f.sqrt(x)
+            x = f.sqrt(x, variable=variable)
         return f.power(x, int(k.numerator))
 
     def _inverse(self, m: Matrix) -> Matrix:
@@ -284,6 +287,11 @@ class Evaluator:
         return total
 
 
+def _variable(expr: Expr) -> bool:
+    """Does ``expr`` depend on any variable (a root of a constant such as √4 is a number, not a function)?"""
+    return bool(free_variables(expr))
+
+
 EVALUATE = {
     Var: Evaluator._var,
     Named: Evaluator._named_value,
@@ -300,7 +308,7 @@ EVALUATE = {
     DiagPart: Evaluator._diag_part,
     DiagOf: Evaluator._diag_of,
     Trace: Evaluator._trace,
-    Norm: lambda ev, e: [[ev.field.sqrt(ev._sum_of_squares(e.arg))]],
+    Norm: lambda ev, e: [[ev.field.sqrt(ev._sum_of_squares(e.arg), variable=_variable(e.arg))]],
     Power: lambda ev, e: ev._power(e),
     Expectation: lambda ev, e: ev._expectation(e),
     Entry: Evaluator._entry,

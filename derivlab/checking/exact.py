@@ -23,7 +23,7 @@ from functools import lru_cache
 from math import gcd, isqrt
 from typing import Iterable
 
-from sympy import factorint
+from sympy import factorint, isprime
 
 from derivlab.checking import limits
 from derivlab.checking.failures import Undecided
@@ -43,11 +43,16 @@ class EvalError(Exception):
 class Field:
     """Arithmetic on exact scalars at one evaluation point (shares the mask ids and the square-root cache)."""
 
-    def __init__(self, *, idempotent: bool = True):
+    def __init__(self, *, idempotent: bool = True, flipped_roots: frozenset[int] = frozenset()):
         self.idempotent = idempotent
+        # Square roots of VARIABLE arguments met, keyed by the integer under the root (√(a/b) ↦ a·b):
+        # the decision re-evaluates with one of them negated to see whether the step depends on its sign.
+        self.variable_roots: dict[int, None] = {}
+        self.flipped_roots = flipped_roots
         self.empty: tuple | frozenset = frozenset() if idempotent else ()
         self.owner: list[str] = []  # mask id → random variable name
         self.radicands: set[int] = set()  # squarefree s > 1 met by square roots
+        self.constant_radicands: set[int] = set()  # ... by square roots of constants (√2), never sign-tested
         self._sqrt_cache: dict[int, tuple[int, int]] = {}
 
     # -- construction
@@ -122,7 +127,8 @@ class Field:
     def is_mask_free(self, a: Scalar) -> bool:
         return all(not m for (m, _r) in a)
 
-    def sqrt(self, a: Scalar) -> Scalar:
+    def sqrt(self, a: Scalar, *, variable: bool = True) -> Scalar:
+        """The principal root; ``variable`` roots are recorded (and negated when listed in ``flipped_roots``)."""
         if not a:
             return {}
         if not self.is_mask_free(a):
@@ -132,7 +138,14 @@ class Field:
         q = next(iter(a.values()))
         if q < 0:
             raise EvalError("square root of a negative number")
-        coef, radicand = self._sqrt_integer(q.numerator * q.denominator)
+        key = q.numerator * q.denominator
+        coef, radicand = self._sqrt_integer(key)
+        if not variable and radicand != 1:
+            self.constant_radicands.add(radicand)
+        if variable:
+            self.variable_roots[key] = None
+            if key in self.flipped_roots:
+                coef = -coef
         return {(self.empty, radicand): Fraction(coef, q.denominator)}
 
     def inverse(self, a: Scalar) -> Scalar:
@@ -193,7 +206,7 @@ class Field:
             if n.bit_length() > 200:
                 raise Undecided("a square root of a number with more than 60 digits")
             k, s = 1, 1
-            for prime, exp in factorint(n).items():
+            for prime, exp in _factor(n).items():
                 k *= prime ** (exp // 2)
                 if exp % 2:
                     s *= prime
@@ -225,6 +238,26 @@ class Field:
     def radical_count(self) -> int:
         """How many independent square roots were met (the field has degree ≤ 2^this over Q)."""
         return len(self.radicands)
+
+
+FACTOR_SECONDS = 0.5  # factoring a radicand (two 30-digit primes would take minutes): beyond this, `unknown`
+
+
+def _factor(n: int) -> dict[int, int]:
+    """The prime factorisation of ``n``, within ``FACTOR_SECONDS`` (Undecided beyond)."""
+    if n.bit_length() <= 64:
+        return factorint(n)
+    try:
+        with limits.alarm(FACTOR_SECONDS):
+            return factorint(n)
+    except limits.AlarmExpired:
+        raise Undecided(f"a square root of a number that cannot be factored within {FACTOR_SECONDS:g} s "
+                        f"({len(str(n))} digits)") from None
+    except limits.AlarmUnavailable:  # off the main thread: a bounded search, and only primes are accepted
+        found = factorint(n, limit=10**6)
+        if any(not isprime(f) for f in found):
+            raise Undecided(f"a square root of a number that cannot be factored quickly ({len(str(n))} digits)") from None
+        return found
 
 
 @lru_cache(maxsize=4096)

@@ -12,8 +12,11 @@ guard turns a runaway child into ``InputError`` with a one-line reason.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
+import signal
+import threading
 import time
 from fractions import Fraction
 from typing import Any, Callable
@@ -69,6 +72,33 @@ def check_number(value: Fraction) -> None:
 def _short(value: Fraction) -> str:
     text = str(value)
     return text if len(text) <= 20 else text[:8] + "…"
+
+
+class AlarmExpired(BaseException):
+    """Raised inside the code run under ``alarm`` when its seconds are up (a BaseException, so that library
+    code catching ``Exception`` cannot swallow it)."""
+
+
+class AlarmUnavailable(Exception):
+    """``alarm`` needs the main thread of the process (POSIX signals)."""
+
+
+@contextlib.contextmanager
+def alarm(seconds: float):
+    """Interrupt the enclosed code (e.g. a SymPy expansion) after ``seconds`` of wall clock (main thread only)."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        raise AlarmUnavailable("alarms need the main thread")
+
+    def expire(_signum, _frame):
+        raise AlarmExpired(f"{seconds:g} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, max(seconds, 0.001))
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous if previous is not None else signal.SIG_DFL)
 
 
 # ---- the process guard -------------------------------------------------------------

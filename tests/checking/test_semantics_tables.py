@@ -2,7 +2,7 @@
 
 import pytest
 
-from derivlab.checking import bounds, evaluate, render, shapes, symbolic
+from derivlab.checking import bounds, decisive_sizes, evaluate, render, shapes, symbolic
 from derivlab.checking.expr import Expr, dispatch, node_types
 
 TABLES = {
@@ -11,6 +11,7 @@ TABLES = {
     "degree bounds (bounds.DEGREE)": bounds.DEGREE,
     "rendering (render.RENDER)": render.RENDER,
     "shapes (shapes.SHAPE_OF)": shapes.SHAPE_OF,
+    "decisive sizes (decisive_sizes.SLOTS)": decisive_sizes.SLOTS,
 }
 
 
