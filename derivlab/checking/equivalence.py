@@ -124,6 +124,31 @@ def compare_at(lhs: Expr, rhs: Expr, scope: Any, point: Point, deadline: limits.
                        tuple(ev.field.variable_roots))
 
 
+def compare_over_indices(lhs: Expr, rhs: Expr, scope: Any, point: Point, envs, deadline: limits.Deadline
+                         ) -> tuple[_Comparison, Point]:
+    """Both sides at ``point`` for every index assignment in ``envs`` with ONE evaluator (values that do not
+    depend on the indices are computed once): the first comparison that differs, else the last."""
+    ev = make_evaluator(point, scope, deadline=deadline)
+    comparison = here = None
+    try:
+        for env in envs:
+            deadline.check()
+            ev.set_indices(env)
+            here = Point(point.sizes, point.values, None, env)
+            left, right = ev.value(lhs), ev.value(rhs)
+            comparison = _Comparison(left == right, left, right, ev, len(ev.field.constant_radicands),
+                                     tuple(ev.field.variable_roots))
+            if not comparison.equal:
+                break
+    except NonPolynomial:
+        for env in envs:
+            here = Point(point.sizes, point.values, None, env)
+            comparison = compare_at(lhs, rhs, scope, here, deadline)
+            if not comparison.equal:
+                break
+    return comparison, here
+
+
 def _compare_by_masks(lhs, rhs, scope, point, deadline, mode) -> _Comparison:
     """Free random variables under a square root or inverse: try every mask."""
     shapes = {rv: (_dim(scope.variables[rv].shape[0], point.sizes), _dim(scope.variables[rv].shape[1], point.sizes))
@@ -301,13 +326,9 @@ def _sample_and_compare(lhs, rhs, scope, variables, sizes, rng, deadline, envs=(
     for _ in range(RESAMPLES):
         base = random_point(variables, scope, sizes, rng)
         try:
-            comparison = point = None
-            for env in envs:
-                point = Point(base.sizes, base.values, None, env)
-                comparison = compare_at(lhs, rhs, scope, point, deadline)
-                if not comparison.equal:
-                    break
-            return comparison, point
+            if envs == [None] or envs == (None,):
+                return compare_at(lhs, rhs, scope, base, deadline), base
+            return compare_over_indices(lhs, rhs, scope, base, envs, deadline)
         except EvalError as exc:  # e.g. a denominator vanished at this point: draw another
             problem = exc
     raise Undecided(f"cannot evaluate this step: {problem} (at {RESAMPLES} random points)")

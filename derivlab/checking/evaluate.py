@@ -43,6 +43,10 @@ class Evaluator:
                  flipped_roots: frozenset[int] = frozenset()):
         self.point = point
         self.rv_shapes = rv_shapes
+        self._static: dict[int, Matrix] = {}  # values of nodes without index letters or free masks
+        self._deps: dict[int, tuple[frozenset, frozenset]] = {}
+        self._enumerating = 0
+        self.indices: dict[str, int] = dict(point.indices or {})  # 1-based values of the index letters
         self.field = field or Field(flipped_roots=flipped_roots)
         self.deadline = deadline or limits.Deadline(limits.STEP_SECONDS)
         self.env: dict[str, Matrix] = {}
@@ -92,6 +96,8 @@ class Evaluator:
 
     def _matmul(self, a: Matrix, b: Matrix) -> Matrix:
         f = self.field
+        if len(a) == 1 and len(b) == 1 and len(b[0]) == 1 and len(a[0]) == 1:  # scalar · scalar
+            return [[f.mul(a[0][0], b[0][0])]]
         out = []
         for row in a:
             self.deadline.check()
@@ -107,7 +113,26 @@ class Evaluator:
 
     # -- the evaluator: one rule per node type (EVALUATE below)
     def value(self, expr: Expr) -> Matrix:
-        return dispatch(EVALUATE, expr, "exact evaluation")(self, expr)
+        key = id(expr)
+        hit = self._static.get(key)
+        if hit is not None:
+            return hit
+        out = dispatch(EVALUATE, expr, "exact evaluation")(self, expr)
+        if not self._enumerating and not any(self._dependencies(expr)):
+            self._static[key] = out  # no index letter, no free mask: the same at every index value
+        return out
+
+    def _dependencies(self, expr: Expr) -> tuple[frozenset, frozenset]:
+        """(free index letters, free random variables) of ``expr``, memoised by node."""
+        key = id(expr)
+        found = self._deps.get(key)
+        if found is None:
+            found = dependencies(expr, self._deps)
+        return found
+
+    def set_indices(self, values: dict[str, int] | None) -> None:
+        """Evaluate at other values of the free index letters (index-free values are kept)."""
+        self.indices = dict(values or {})
 
     def _var(self, expr: Var) -> Matrix:
         if expr.random and expr.name in self.concrete and not self.bound.get(expr.name):
@@ -265,6 +290,7 @@ class Evaluator:
                             f"to enumerate")
         total: Matrix | None = None
         saved = {rv: self.env[rv] for rv in expr.bound}
+        self._enumerating += 1
         try:
             for bits in range(1 << len(cells)):
                 self.deadline.check()
@@ -281,10 +307,38 @@ class Evaluator:
                 total = value if total is None else self._zip(total, value, f.add)
         finally:
             self.env.update(saved)
+            self._enumerating -= 1
         if total is None:
             rows, cols = self.size(expr.shape[0]), self.size(expr.shape[1])
             return [[{} for _ in range(cols)] for _ in range(rows)]
         return total
+
+
+def dependencies(expr: Expr, memo: dict[int, tuple[frozenset, frozenset]]) -> tuple[frozenset, frozenset]:
+    """(index letters, random variables) that ``expr``'s value depends on (not bound inside it)."""
+    key = id(expr)
+    if key in memo:
+        return memo[key]
+    letters: set = set()
+    randoms: set = set()
+    for kid in expr.children():
+        kl, kr = dependencies(kid, memo)
+        letters |= kl
+        randoms |= kr
+    if isinstance(expr, Var) and expr.random:
+        randoms.add(expr.name)
+    elif isinstance(expr, Entry):
+        letters |= {t for t in (expr.row, expr.col) if isinstance(t, str)}
+    elif isinstance(expr, Slice) and isinstance(expr.index, str):
+        letters.add(expr.index)
+    elif isinstance(expr, Indicator):
+        letters |= expr.condition.indices()
+    elif isinstance(expr, Sum):
+        letters = (letters | expr.condition.indices()) - {expr.index}
+    elif isinstance(expr, Expectation):
+        randoms -= set(expr.bound)
+    memo[key] = found = (frozenset(letters), frozenset(randoms))
+    return found
 
 
 def _variable(expr: Expr) -> bool:
