@@ -25,7 +25,7 @@ from lark.visitors import Transformer_NonRecursive
 
 from derivlab.checking import limits, shapes
 from derivlab.checking.delimiters import COMMAND, mark_delimiters
-from derivlab.checking.expr import SCALAR, Condition, Const, Expectation, Expr, depth
+from derivlab.checking.expr import SCALAR, Condition, Const, Expr, depth
 from derivlab.checking.failures import IllTyped, StepFailure, Undecided, Unparsed
 from derivlab.checking.indices import resolve, split_condition
 
@@ -213,10 +213,6 @@ class ToExpression(Transformer_NonRecursive):
         raise Unparsed(f"the exponent ^{c[2]} must be a number", meta.start_pos)
 
     def _power(self, base: Expr, exponent: Fraction, meta) -> Expr:
-        if isinstance(base, Expectation) and base.src.rstrip().endswith(")"):
-            raise Unparsed(f"`{self._src(meta).strip()}` is ambiguous: write \\mathbb{{E}}[(…)^{exponent}] for the "
-                           f"expectation of the power, or (\\mathbb{{E}}[…])^{exponent} for the power of the "
-                           f"expectation", meta.start_pos)
         return shapes.power(base, exponent, self._src(meta))
 
     # -- atoms
