@@ -35,7 +35,7 @@ from typing import Any
 
 from derivlab.checking.expr import (
     Add, Const, DiagOf, DiagPart, Divide, Entry, Expectation, Expr, Hadamard, Identity, Indicator, MatMul, Named,
-    Neg, Norm, Ones, Power, Scale, Slice, Sum, Trace, Transpose, Var, dispatch,
+    Neg, Norm, Ones, Power, Scale, Slice, Sum, Trace, Transpose, Var, dispatch, free_variables,
 )
 from derivlab.checking.failures import Undecided
 
@@ -113,10 +113,37 @@ def _child(c: _Count, e) -> tuple[dict, dict, dict]:
 
 def _index_sum_slots(c: _Count, e: Sum) -> tuple[dict, dict, dict]:
     """An explicit Σ over an index of size s: its index may sit in ONE slot (Σ_j X_ij) where a contraction
-    has two, so it adds one slot of s; and it may float free (Σ_i c = n c): two ones slots of s."""
+    has two, so it adds one slot of s; and unless the index is in every monomial of the body, a term may
+    float free (Σ_i c = n c): two ones slots of s."""
     n, d, o = c.go(e.body)
     extra = {e.dim: 1} if e.dim not in (None, 1) else {}
-    return _merge(n, extra, _ADD), d, _merge(o, _scale(extra, 2), _ADD)
+    ones = {} if in_every_monomial(e.body, e.index) else _scale(extra, 2)
+    return _merge(n, extra, _ADD), d, _merge(o, ones, _ADD)
+
+
+def in_every_monomial(e: Expr, index: str) -> bool:
+    """Conservative: True only when every monomial of ``e`` (expanded) has a DETERMINISTIC entry carrying
+    ``index`` (so Σ over it never leaves a bare factor of the size). E[R_ij] = p does not count."""
+    if isinstance(e, Add):
+        return in_every_monomial(e.left, index) and in_every_monomial(e.right, index)
+    if isinstance(e, (MatMul, Scale, Hadamard)):
+        return in_every_monomial(e.left, index) or in_every_monomial(e.right, index)
+    if isinstance(e, (Neg, Transpose, Expectation)):
+        return in_every_monomial(e.children()[0], index)
+    if isinstance(e, Divide):
+        return in_every_monomial(e.left, index)
+    if isinstance(e, Power):
+        k = e.exponent
+        return k.denominator == 1 and k >= 1 and in_every_monomial(e.base, index)
+    if isinstance(e, Sum):
+        return e.index != index and in_every_monomial(e.body, index)
+    if isinstance(e, Entry):
+        return index in (e.row, e.col) and not any(v.random for v in free_variables(e.arg).values())
+    if isinstance(e, Slice):
+        return e.index == index and not any(v.random for v in free_variables(e.arg).values())
+    if isinstance(e, Indicator):  # Σ_i [i = j] f = f_j collapses; [i ≠ j] leaves (n − 1)
+        return any(op == "=" and index in (a, b) for a, op, b in e.condition.relations)
+    return False
 
 
 SLOTS = {
