@@ -3,9 +3,13 @@
 Only ``align``/``align*``/``aligned``/``equation(*)``/``gather(*)``/``multline(*)``,
 ``\\[ … \\]`` and ``$$ … $$`` are read; prose is ignored except inline math that
 defines a name ("Let $P = R \\odot X$", "$P := R \\odot X$"). Ignorable markup
-(``\\label``, ``\\tag``, ``\\nonumber``, ``&``, spacing, prose ``\\text{…}``) is
-blanked with spaces, so every character keeps its position in the file and every
-error can name its line and column.
+(``\\label``, ``\\tag``, ``\\nonumber``, alignment ``&``, spacing, prose
+``\\text{…}``, the labels of ``\\underbrace``/``\\overbrace``) is blanked with
+spaces, so every character keeps its position and every error can name its line
+and column. A row is split into SEGMENTS, each its own chain, where the student
+wrote two equalities side by side (``,``, ``;``, ``\\quad``, ``\\text{and}``, a
+second column pair of ``align``); a reason column (``&& \\text{by (3)}``) and
+reason prose are not read, and an equality found there is reported in a note.
 """
 
 from __future__ import annotations
@@ -14,85 +18,89 @@ import bisect
 import re
 from dataclasses import dataclass
 
+from derivlab.checking import prose
+from derivlab.checking.prose import Definition, split_definitions, trim_punctuation
+from derivlab.checking.spans import Span, find_top_level, group_end, split_top_level
+from derivlab.checking.texsource import hide_unread
+
+__all__ = ["Block", "Definition", "Row", "SourceMap", "Span", "clean", "find_blocks", "find_top_level",
+           "inline_definitions", "rows_of", "split_top_level", "strip_comments"]
+
 ENVIRONMENTS = ("align", "align*", "aligned", "equation", "equation*", "gather", "gather*", "multline",
                 "multline*", "eqnarray", "eqnarray*", "flalign", "flalign*", "alignat", "alignat*")
 _BLOCK_OPEN = re.compile(r"\\begin\{(" + "|".join(re.escape(e) for e in ENVIRONMENTS) + r")\}(\{\d+\})?|\\\[|\$\$")
-_INLINE = re.compile(r"(?<!\\)\$(?!\$)(.+?)(?<!\\)\$|\\\((.+?)\\\)", re.S)
-_INNER_ENV = re.compile(r"\\(begin|end)\{(aligned|split|gathered|alignedat|array)\}(\[[a-z]\])?(\{[^{}]*\})?")
+_INNER_ENV = re.compile(r"\\(begin|end)\{(aligned|split|gathered|alignedat|multlined)\}(\[[a-z]\])?(\{[^{}]*\})?")
 _IGNORED = re.compile(
     r"\\(label|tag\*?|eqref|ref|hspace\*?|vspace\*?|phantom|vphantom|hphantom|color)\s*\{[^{}]*\}"
-    r"|\\(nonumber|notag|quad|qquad|displaystyle|textstyle|hfill|medskip|smallskip|bigskip|noindent|allowbreak)(?![a-zA-Z])"
-    r"|(?<!\\)\\[,;:! ]|~|&"
+    r"|\\(nonumber|notag|displaystyle|textstyle|hfill|medskip|smallskip|bigskip|noindent|allowbreak|"
+    r"hline)(?![a-zA-Z])"
+    r"|(?<!\\)\\[,;:! ]|~"
 )
-_WRAPPERS = re.compile(r"\\(boxed|underbrace|overbrace|textcolor\s*\{[^{}]*\}|underset\s*\{[^{}]*\}|overset\s*\{[^{}]*\})\s*(?=\{)")
+_WRAPPERS = re.compile(r"\\(boxed|textcolor\s*\{[^{}]*\}|underset\s*\{[^{}]*\}|overset\s*\{[^{}]*\})\s*(?=\{)")
+_QUAD = re.compile(r"\\q?quad(?![a-zA-Z])")
+_STACKED = re.compile(r"\\(stackrel|overset|underset)\s*(?=\{)")
+_BRACES = re.compile(r"\\(underbrace|overbrace|underbracket|overbracket)(?![a-zA-Z])\s*(?=\{)")
+_EQUALITY_SIGNS = {"=", "\\equiv", ":=", "\\coloneqq", "\\triangleq", "\\doteq"}
+_DEFINITIONAL_LABEL = re.compile(r"^\s*(\\(text|mathrm|rm|textrm|mbox)\s*\{\s*)?(def\.?|d|Def|defn)\s*\}?\s*$"
+                                 r"|^\s*(\\Delta|\\triangle|:)\s*$")
+_EQUIV = re.compile(r"\\equiv(?![a-zA-Z])")
 _ROW_BREAK = re.compile(r"\\\\(\s*\[[^\]]*\])?|\\cr(?![a-zA-Z])")
-_PROSE = re.compile(r"\\(text|textrm|textit|textbf|mbox|intertext|shortintertext)\s*\{([^{}]*)\}")
-NAME_WORDS = {"diag", "Diag", "tr", "Tr", "trace", "Bernoulli", "Bern", "Ber", "B", "new", "old", "E", "T", "i.i.d.",
-              "iid", "drop", "ridge"}
-DEFINITION_WORDS = re.compile(r"^\s*(let|where|with|define|set|and let|and|for)\b", re.I)
-_ASSIGN = re.compile(r":=|\\coloneqq(?![a-zA-Z])|\\triangleq(?![a-zA-Z])|\\(stackrel|overset)\s*\{[^{}]*\}\s*\{\s*=\s*\}|\\equiv(?![a-zA-Z])")
-_PLAIN_EQUALS = re.compile(r"(?<![:<>!\\])=(?!=)")
-_PROSE_DEFINITION = re.compile(r"\b(let|where|define|defining|set|with|denote|put)\b[^.$]{0,40}$", re.I)
+_INTERTEXT = re.compile(r"\\(intertext|shortintertext)\s*(?=\{)")
+_COLUMN, _SIDE_BY_SIDE = "\u2002", "\u2003"  # same-length markers: a column pair ends; \quad
+_SEPARATOR = re.compile(r"[,;" + _COLUMN + _SIDE_BY_SIDE + r"]")
+_AMPERSAND = re.compile(r"(?<!\\)&")
+_EQUALS = re.compile(r"(?<![:<>!\\])=(?!=)|" + prose.ASSIGN_SIGN.pattern)
 
 
 @dataclass(frozen=True)
-class Span:
-    """Text cut from the file with the file offset of its first character (same length as the file slice)."""
+class Block(Span):
+    """The body of one display-math block; ``env`` is its environment ('' for \\[ \\] and $$ $$)."""
 
-    text: str
-    start: int
-
-    def sub(self, a: int, b: int) -> "Span":
-        return Span(self.text[a:b], self.start + a)
-
-    def stripped(self) -> "Span":
-        lead = len(self.text) - len(self.text.lstrip())
-        return self.sub(lead, len(self.text.rstrip()))
-
-
-@dataclass(frozen=True)
-class Definition:
-    """``name`` := ``body`` (``kind``: "let", "where" or ":="), effective from ``effective`` (a file offset).
-    ``chain`` is everything after the assignment sign (it may continue ``= …``)."""
-
-    name: Span
-    body: Span
-    kind: str
-    effective: int
-    chain: Span | None = None
+    env: str = ""
 
 
 @dataclass(frozen=True)
 class Row:
-    """One row of a math block: its chain material (or None) and the definitions it makes."""
+    """One row of a math block: its chain material (or None), the definitions it makes, the further
+    chains written beside it (``more``), and notes ``(file offset, text)`` on what was not read."""
 
     block: int
     math: Span | None
     definitions: tuple[Definition, ...]
+    more: tuple[Span, ...] = ()
+    notes: tuple[tuple[int, str], ...] = ()
 
 
 class SourceMap:
-    """File offsets → (line, column), both 1-based."""
+    """File offsets → (line, column), both 1-based; ``positions`` maps expanded-text offsets to file offsets."""
 
-    def __init__(self, text: str):
+    def __init__(self, text: str, positions=None):
         self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        self.positions = positions
 
     def line_col(self, offset: int) -> tuple[int, int]:
+        """Line and column of an offset in the (macro-expanded) text that was read."""
+        if self.positions is not None:
+            offset = self.positions.source_offset(offset)
+        return self.file_line_col(offset)
+
+    def file_line_col(self, offset: int) -> tuple[int, int]:
+        """Line and column of an offset in the file itself."""
         line = bisect.bisect_right(self.starts, offset) - 1
         return line + 1, offset - self.starts[line] + 1
 
 
 def blank(text: str, start: int, end: int) -> str:
-    return text[:start] + " " * (end - start) + text[end:]
+    return text[:start] + re.sub(r"[^\n]", " ", text[start:end]) + text[end:]
 
 
 def strip_comments(text: str) -> str:
-    """Blank every % comment (not \\%) up to the end of its line."""
-    return re.sub(r"(?<!\\)%[^\n]*", lambda m: " " * len(m.group(0)), text)
+    """Blank every % comment (not \\%; \\\\% is a line break, then a comment), verbatim, comment, \\iffalse."""
+    return hide_unread(text)[0]
 
 
-def find_blocks(text: str) -> list[Span]:
-    """The bodies of the display-math blocks, in document order."""
+def find_blocks(text: str) -> list[Block]:
+    """The bodies of the display-math blocks, in document order (an unclosed one runs to the end)."""
     out, pos = [], 0
     while True:
         m = _BLOCK_OPEN.search(text, pos)
@@ -105,160 +113,235 @@ def find_blocks(text: str) -> list[Span]:
         end = text.find(closer, m.end())
         if end < 0:
             end = len(text)
-        out.append(Span(text[m.end():end], m.end()))
+        out.append(Block(text[m.end():end], m.end(), m.group(1) or ""))
         pos = end + len(closer)
 
 
 def inline_definitions(text: str, blocks: list[Span]) -> list[Definition]:
-    """Definitions made in prose: inline math after "let/where/define …" or holding :=."""
+    """Definitions made in prose: inline math after "let/where/setting/plugging in …" or holding :=."""
     covered = [(b.start, b.start + len(b.text)) for b in blocks]
+    starts = [a for a, _ in covered]
     out = []
-    for m in _INLINE.finditer(text):
-        if any(a - 2 <= m.start() < b + 2 for a, b in covered):
+    for formula in prose.inline_math(Span(text, 0)):
+        k = bisect.bisect_right(starts, formula.start) - 1
+        if k >= 0 and covered[k][0] - 2 <= formula.start < covered[k][1] + 2:
             continue
-        group = 1 if m.group(1) is not None else 2
-        span = Span(m.group(group), m.start(group))
-        before = text[max(0, m.start() - 60):m.start()]
-        cleaned = clean(span)
-        if _PROSE_DEFINITION.search(before) or _ASSIGN.search(cleaned.text):
-            out.extend(_split_definitions(cleaned, "let", m.start()))
+        out.extend(_prose_formula(formula, text[max(0, formula.start - 61):formula.start - 1], formula.start - 1))
     return out
 
 
-_CASES = re.compile(r"\\begin\s*\{cases\}.*?\\end\s*\{cases\}", re.S)
-
-
-def _inside_cases(text: str):
-    """A test for offsets inside a cases environment (its & and \\\\ belong to the expression)."""
-    spans = [m.span() for m in _CASES.finditer(text)]
-    return lambda i: any(a <= i < b for a, b in spans)
+def _prose_formula(formula: Span, before: str, effective: int) -> list[Definition]:
+    cleaned = clean(formula)
+    if prose.defines_before(before) or prose.ASSIGN_SIGN.search(cleaned.text):
+        return split_definitions(cleaned, "let", effective)
+    return []
 
 
 def clean(span: Span) -> Span:
-    """Blank ignorable markup (same length); the & of a cases environment is kept."""
+    """Blank ignorable markup (same length); stacked equality signs become '=' (or ':=' for 'def')."""
     text = _INNER_ENV.sub(lambda m: " " * len(m.group(0)), span.text)
-    inside = _inside_cases(text)
-    text = _IGNORED.sub(lambda m: m.group(0) if m.group(0) == "&" and inside(m.start()) else " " * len(m.group(0)),
-                        text)
+    text = _equality_marks(text)
+    text = _brace_labels(text)
+    text = _IGNORED.sub(lambda m: " " * len(m.group(0)), text)
+    text = _QUAD.sub(lambda m: _SIDE_BY_SIDE + " " * (len(m.group(0)) - 1), text)
     text = _WRAPPERS.sub(lambda m: " " * len(m.group(0)), text)
-    text = _drop_brace_annotations(text)
     return Span(text, span.start)
 
 
-def _drop_brace_annotations(text: str) -> str:
-    """After \\underbrace{…} the annotation _{…} / ^{…} is prose: blank it."""
-    for m in list(re.finditer(r"\}\s*[_^]\s*\{\s*\\text", text)):
-        i = m.end() - len("\\text")
-        depth, j = 1, i
-        while j < len(text) and depth:
-            depth += {"{": 1, "}": -1}.get(text[j], 0)
+def _token_end(text: str, i: int) -> int:
+    """End of the argument at ``i``: a {group}, a control sequence (with a {group} after it) or a character."""
+    while i < len(text) and text[i].isspace():
+        i += 1
+    if i >= len(text):
+        return i
+    if text[i] == "{":
+        end = group_end(text, i)
+        return end if end > 0 else len(text)
+    if text[i] == "\\":
+        m = re.compile(r"\\([a-zA-Z]+|.)\s*").match(text, i)
+        end = m.end()
+        if end < len(text) and text[end] == "{" and m.group(1).isalpha():
+            inner = group_end(text, end)
+            return inner if inner > 0 else len(text)
+        return end
+    return i + 1
+
+
+def _equality_marks(text: str) -> str:
+    """``\\stackrel{(a)}{=}``, ``\\overset{…}{=}``, ``\\underset{…}{=}`` → '=' (':=' when the label is 'def');
+    ``\\equiv`` → '='. Every other stacked symbol is left to ``_WRAPPERS``."""
+    out, pos = [], 0
+    for m in _STACKED.finditer(text):
+        if m.start() < pos:
+            continue
+        label_end = group_end(text, m.end())
+        if label_end < 0:
+            continue
+        sign_end = _token_end(text, label_end)
+        sign = text[label_end:sign_end].strip()
+        sign = sign[1:-1].strip() if sign.startswith("{") and sign.endswith("}") else sign
+        if sign not in _EQUALITY_SIGNS:
+            continue
+        label = text[m.end() + 1:label_end - 1]
+        mark = ":=" if sign != "=" and sign != "\\equiv" or _DEFINITIONAL_LABEL.match(label) else "="
+        out.append(text[pos:m.start()])
+        out.append(mark + re.sub(r"[^\n]", " ", text[m.start() + len(mark):sign_end]))
+        pos = sign_end
+    out.append(text[pos:])
+    return _EQUIV.sub("=     ", "".join(out))
+
+
+def _brace_labels(text: str) -> str:
+    """Blank ``\\underbrace``/``\\overbrace`` and the label under/over the brace (``_{…}``/``^{…}``), keep the group."""
+    chars = list(text)
+    for m in _BRACES.finditer(text):
+        chars[m.start():m.end()] = " " * (m.end() - m.start())
+        end = group_end(text, m.end())
+        if end < 0:
+            continue
+        j = end
+        while j < len(text) and text[j].isspace():
             j += 1
-        text = blank(text, m.start() + 1, j)
-    return text
+        if j < len(text) and text[j] in "_^":
+            label_end = _token_end(text, j + 1)
+            for k in range(j, label_end):
+                if chars[k] != "\n":
+                    chars[k] = " "
+    return "".join(chars)
 
 
 def rows_of(block: Span, index: int) -> list[Row]:
-    """Split a cleaned block into rows at \\\\ and classify prose and definitions in each."""
+    """Split a cleaned block into rows at top-level \\\\ and \\intertext; classify prose and definitions in each."""
     body = clean(block)
+    env = getattr(block, "env", "")
+    cuts = [(a, b, None) for a, b in find_top_level(body.text, _ROW_BREAK)]
+    for m in _INTERTEXT.finditer(body.text):
+        end = group_end(body.text, m.end())
+        if end > 0:
+            cuts.append((m.start(), end, body.sub(m.end() + 1, end - 1)))
+    cuts.sort()
     rows, pos = [], 0
-    inside = _inside_cases(body.text)
-    for m in [b for b in _ROW_BREAK.finditer(body.text) if not inside(b.start())] + [None]:
-        end = m.start() if m else len(body.text)
-        rows.append(_row(body.sub(pos, end), index))
-        if m:
-            pos = m.end()
+    for a, b, between in cuts + [(len(body.text), len(body.text), None)]:
+        if a < pos:
+            continue
+        rows.append(_row(body.sub(pos, a), index, env))
+        if between is not None:  # \intertext{…}: prose between two rows, which may define names
+            defs = [d for f in prose.inline_math(between)
+                    for d in _prose_formula(f, between.text[:f.start - between.start], f.start)]
+            rows.append(Row(index, None, tuple(defs)))
+        pos = b
     return rows
 
 
-def _row(span: Span, block: int) -> Row:
-    text = span.text
-    definitions: list[Definition] = []
-    math_end = len(text)
-    for m in list(_PROSE.finditer(text)):
-        content = m.group(2).strip()
-        before = text[:m.start()].rstrip()
-        if content in NAME_WORDS or before.endswith(("_", "^", "_{", "^{")) or not content:
+def _columns(span: Span, env: str) -> Span:
+    """Blank alignment '&'; in align-like blocks the end of each column pair becomes a column marker."""
+    text = list(span.text)
+    for k, (a, _b) in enumerate(find_top_level(span.text, _AMPERSAND)):
+        text[a] = _COLUMN if k % 2 == 1 and not env.startswith("eqnarray") else " "
+    return Span("".join(text), span.start)
+
+
+def _has_equality(span: Span) -> bool:
+    return bool(find_top_level(span.text, _EQUALS))
+
+
+def _segments(span: Span) -> tuple[list[Span], list[tuple[int, str]]]:
+    """Split a row where two equalities stand side by side; drop reason columns (noting any equality there)."""
+    commands = prose.text_commands(span)
+    cuts = [(a, b, span.text[a]) for a, b in find_top_level(span.text, _SEPARATOR)]
+    cuts += [(c.whole.start - span.start, c.whole.end - span.start, "and") for c in commands if c.role == "conjunction"]
+    cuts.sort()
+    defining_from = min((c.whole.start for c in commands if c.role == "define"), default=None)
+    segments: list[tuple[int, int]] = []
+    notes: list[tuple[int, str]] = []
+    pos, pieces = 0, []  # (start, end, the separator after it)
+    for a, b, kind in cuts + [(len(span.text), len(span.text), "end")]:
+        if a < pos:
             continue
-        word = DEFINITION_WORDS.match(content)
-        if word and m.start() < math_end:
-            kind = "where" if word.group(1).lower() in ("where", "with", "for") else "let"
-            rest = span.sub(m.end(), len(text))
-            row_start = span.start
-            definitions.extend(_split_definitions(rest, kind, row_start if kind == "where" else span.start + m.start()))
-            math_end = m.start()
-            break
-        text = blank(text, m.start(), m.end())
-    text = re.sub(r"\(\s*\)", lambda m: " " * len(m.group(0)), text[:math_end])
-    math = Span(text, span.start).stripped()
-    math = _trim_punctuation(math)
-    if math.text and _ASSIGN.search(math.text) and not definitions:
-        found = _split_definitions(math, ":=", span.start)
-        definitions.extend(found)
-        # "M := B = C" defines M as B and starts the chain B = C
-        math = found[-1].chain if len(found) == 1 and found[0].chain is not None else Span("", span.start)
-    return Row(block, math if math.text else None, tuple(definitions))
-
-
-def _trim_punctuation(span: Span) -> Span:
-    text = span.text.rstrip()
-    while text.endswith((".", ",", ";")):
-        text = text[:-1].rstrip()
-    return span.sub(0, len(text))
-
-
-def _split_definitions(span: Span, kind: str, effective: int) -> list[Definition]:
-    """'P = R ⊙ X, \\lambda = \\frac{1-p}{p}' → two definitions (split at top-level commas / 'and')."""
-    out = []
-    for part in split_top_level(span, re.compile(r",|\\text\s*\{\s*and\s*\}|;")):
-        part = _trim_punctuation(part.stripped())
-        if not part.text:
-            continue
-        sep = find_top_level(part.text, re.compile(r":=|\\coloneqq(?![a-zA-Z])|\\triangleq(?![a-zA-Z])|"
-                                                    r"\\(stackrel|overset)\s*\{[^{}]*\}\s*\{\s*=\s*\}|\\equiv(?![a-zA-Z])|="))
-        if not sep:
-            continue
-        a, b = sep[0]
-        rest = part.sub(b, len(part.text))
-        more = find_top_level(rest.text, _PLAIN_EQUALS)
-        body = rest.sub(0, more[0][0]) if more else rest
-        out.append(Definition(part.sub(0, a).stripped(), body.stripped(),
-                              kind if kind != ":=" or part.text[a:b] != "=" else "let", effective,
-                              rest.stripped() if part.text[a:b] != "=" else None))
-    return out
-
-
-def find_top_level(text: str, pattern: re.Pattern) -> list[tuple[int, int]]:
-    """(start, end) of every match of ``pattern`` outside braces, brackets and parentheses."""
-    depth_at = [0] * (len(text) + 1)
-    depth = 0
-    i = 0
-    while i < len(text):
-        ch = text[i]
-        if ch == "\\" and i + 1 < len(text) and text[i + 1] in "{}[]()|":
-            if text[i + 1] == "}":  # \{ … \} groups (an indicator 𝟏\{j = k\}): its '=' is not a chain's
-                depth -= 1
-            depth_at[i] = depth_at[i + 1] = depth
-            if text[i + 1] == "{":
-                depth += 1
-            i += 2
-            continue
-        if ch in "{[(":
-            depth_at[i] = depth
-            depth += 1
-        elif ch in "}])":
-            depth -= 1
-            depth_at[i] = depth
-        else:
-            depth_at[i] = depth
-        i += 1
-    inside = _inside_cases(text)  # a cases environment is one expression: its = are conditions
-    return [(m.start(), m.end()) for m in pattern.finditer(text) if depth_at[m.start()] == 0 and not inside(m.start())]
-
-
-def split_top_level(span: Span, pattern: re.Pattern) -> list[Span]:
-    out, pos = [], 0
-    for a, b in find_top_level(span.text, pattern):
-        out.append(span.sub(pos, a))
+        pieces.append((pos, a, kind))
         pos = b
-    out.append(span.sub(pos, len(span.text)))
-    return out
+    start, end, kind_before = 0, pieces[0][1], pieces[0][2]
+    current_has_eq = _has_equality(span.sub(0, end))
+    for a, b, kind in pieces[1:]:
+        piece = span.sub(a, b)
+        piece_has_eq = _has_equality(piece)
+        if kind_before == _COLUMN and not piece_has_eq:
+            if "=" in piece.text:
+                notes.append((piece.start, f"'{_short(piece)}' in a reason column is not read as a step"))
+            kind_before = kind
+            continue  # a reason column, e.g. && \text{(by (3))}
+        if defining_from is not None and defining_from <= span.start + a:
+            end = b  # after 'where' / 'let' / 'setting' …: the rest of the row is definitions
+        elif piece_has_eq and current_has_eq:
+            segments.append((start, end))
+            start, end = a, b
+        else:
+            end = b
+            current_has_eq = current_has_eq or piece_has_eq
+        kind_before = kind
+    segments.append((start, end))
+    return [span.sub(a, b) for a, b in segments], notes
+
+
+def _short(span: Span, limit: int = 60) -> str:
+    text = " ".join(span.text.replace(_COLUMN, " ").replace(_SIDE_BY_SIDE, " ").split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def _row(span: Span, block: int, env: str = "") -> Row:
+    span = _columns(span, env)
+    segments, notes = _segments(span)
+    maths: list[Span] = []
+    definitions: list[Definition] = []
+    for seg in segments:
+        math, defs, more_notes = _segment(seg, row_start=span.start, math_before=bool(maths))
+        notes.extend(more_notes)
+        definitions.extend(defs)
+        if math is not None:
+            maths.append(math)
+    return Row(block, maths[0] if maths else None, tuple(definitions), tuple(maths[1:]), tuple(notes))
+
+
+def _segment(seg: Span, *, row_start: int, math_before: bool):
+    """(chain material or None, definitions, notes) of one segment of a row."""
+    text = seg.text
+    chars = list(text)
+    definitions: list[Definition] = []
+    notes: list[tuple[int, str]] = []
+    math_end = len(text)
+    for command in prose.text_commands(seg):
+        a, b = command.whole.start - seg.start, command.whole.end - seg.start
+        role = command.role
+        if role == "math":
+            continue
+        if role in ("define", "reason", "condition"):
+            rest = seg.sub(b, len(text))
+            if role == "define":
+                verb = prose.DEFINITION_VERB.match(command.content.text.strip()).group(1).lower()
+                has_math = math_before or bool(text[:a].strip(" .,;" + _COLUMN + _SIDE_BY_SIDE))
+                effective = row_start if has_math else seg.start + a
+                kind = "where" if verb in ("where", "with") or has_math else "let"
+                for formula in prose.inline_math(command.content):
+                    definitions.extend(split_definitions(clean(formula), kind, effective))
+                definitions.extend(split_definitions(_unmark(rest), kind, effective))
+            elif role == "reason" and ("=" in rest.text or "=" in command.content.text):
+                notes.append((command.whole.start, f"'{_short(seg.sub(a, len(text)))}' is read as a reason, "
+                                                   "not as a step"))
+            math_end = a
+            break
+        chars[a:b] = re.sub(r"[^\n]", " ", text[a:b])
+    text = re.sub(r"\(\s*\)", lambda m: " " * len(m.group(0)), "".join(chars[:math_end]))
+    math = trim_punctuation(_unmark(Span(text, seg.start)).stripped())
+    if math.text and prose.ASSIGN_SIGN.search(math.text) and not definitions:
+        found = split_definitions(math, ":=", seg.start)
+        if found:
+            definitions.extend(found)
+            # "M := B = C" defines M as B and starts the chain B = C
+            math = found[0].chain if len(found) == 1 and found[0].chain is not None else Span("", seg.start)
+            if len(found) > 1:
+                notes.append((seg.start, f"'{_short(seg)}' holds {len(found)} definitions; no chain is read there"))
+    return (math if math.text else None), definitions, notes
+
+
+def _unmark(span: Span) -> Span:
+    return Span(span.text.replace(_COLUMN, " ").replace(_SIDE_BY_SIDE, " "), span.start)

@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from derivlab.checking.blocks import Row, Span, find_top_level
+from derivlab.checking.blocks import Row
+from derivlab.checking.spans import Span, find_top_level
 
 _EQUALS = re.compile(r"(?<![:<>!\\])=(?!=)")
 _CONTINUES = re.compile(r"\s*(\+|-|−|\\cdot(?![a-zA-Z])|\\times(?![a-zA-Z])|\\odot(?![a-zA-Z]))")
@@ -58,28 +59,35 @@ def assemble(rows: list[Row]) -> list[Chain]:
     for row in rows:
         if row.math is None:
             continue
-        span = row.math
-        cuts = find_top_level(span.text, _EQUALS)
-        pieces, pos = [], 0
-        for a, b in cuts:
-            pieces.append((span.sub(pos, a).stripped(), a))
-            pos = b
-        pieces.append((span.sub(pos, len(span.text)).stripped(), None))
-        first = pieces[0][0]
-        if not first.text and cuts:  # row starts with '='
-            if current is None:
-                current = Chain([Expression(())], [], row.block)
-                chains.append(current)
-        elif current is not None and current.block == row.block and _CONTINUES.match(first.text) and current.expressions:
-            last = current.expressions[-1]
-            current.expressions[-1] = Expression(last.fragments + (first,))
-        else:
-            current = Chain([Expression((first,))], [], row.block)
-            chains.append(current)
-        for k in range(1, len(pieces)):
-            eq_offset = span.start + cuts[k - 1][0]
-            frag = pieces[k][0]
-            current.expressions.append(Expression((frag,) if frag.text else ()))
-            current.equals.append(eq_offset)
-        current.block = row.block
+        current = _add_row(chains, current, row.math, row.block)
+        for span in row.more:  # a second equality beside the first (", \\quad c = d"): its own chain
+            current = _add_row(chains, None, span, row.block)
     return chains
+
+
+def _add_row(chains: list[Chain], current: Chain | None, span: Span, block: int) -> Chain | None:
+    """Add the chain material of one row segment: continue ``current`` or start a new chain."""
+    cuts = find_top_level(span.text, _EQUALS)
+    pieces, pos = [], 0
+    for a, b in cuts:
+        pieces.append((span.sub(pos, a).stripped(), a))
+        pos = b
+    pieces.append((span.sub(pos, len(span.text)).stripped(), None))
+    first = pieces[0][0]
+    if not first.text and cuts:  # row starts with '='
+        if current is None:
+            current = Chain([Expression(())], [], block)
+            chains.append(current)
+    elif current is not None and current.block == block and _CONTINUES.match(first.text) and current.expressions:
+        last = current.expressions[-1]
+        current.expressions[-1] = Expression(last.fragments + (first,))
+    else:
+        current = Chain([Expression((first,))], [], block)
+        chains.append(current)
+    for k in range(1, len(pieces)):
+        eq_offset = span.start + cuts[k - 1][0]
+        frag = pieces[k][0]
+        current.expressions.append(Expression((frag,) if frag.text else ()))
+        current.equals.append(eq_offset)
+    current.block = block
+    return current

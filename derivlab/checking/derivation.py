@@ -15,15 +15,17 @@ oversized files raise InputError (exit 2).
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from derivlab.checking import limits
-from derivlab.checking.blocks import Definition, SourceMap, find_blocks, inline_definitions, rows_of, strip_comments
+from derivlab.checking.blocks import Definition, SourceMap, find_blocks, inline_definitions, rows_of
 from derivlab.checking.chains import Expression, assemble
 from derivlab.checking.context import Scope, load_context
 from derivlab.checking.failures import IllTyped, StepFailure, Unparsed
+from derivlab.checking.macros import expand_macros
+from derivlab.checking.texsource import Problem, brace_problems, hide_unread, structure_problems
 from derivlab.errors import InputError
 
 VERDICTS = ("valid", "invalid", "unparsed", "ill-typed", "unknown")
@@ -131,20 +133,34 @@ class _Document:
     where: SourceMap
     pairs: list
     definitions: list
-    conditions: dict  # '=' offset → the side condition written anywhere on that step's chain ("(j \\neq k)")
+    conditions: dict = field(default_factory=dict)  # '=' offset → the chain's side condition ("(j \\neq k)")
+    problems: list = field(default_factory=list)  # texsource.Problem, offsets in the file
+    notes: list = field(default_factory=list)  # (offset in ``source``, text): what was seen but not read
+
+    def problem_at(self, offset: int) -> Problem | None:
+        """The document problem (unclosed environment, formula cut off, …) that covers ``offset``, if any."""
+        file_offset = self.where.positions.source_offset(offset) if self.where.positions else offset
+        return next((p for p in self.problems if p.covers(file_offset)), None)
 
 
 def _read_document(text: str, scope: Scope) -> _Document:
+    """The stages of reading: hide what TeX never reads → expand macros → find broken structure → blocks →
+    rows → chains → steps; definitions from rows and prose."""
     if len(text.encode("utf-8", "surrogatepass")) > limits.MAX_FILE_BYTES:
         raise InputError(f"the derivation is larger than {limits.MAX_FILE_BYTES} bytes")
-    source = strip_comments(text)
+    hidden, problems = hide_unread(text)
+    source, positions, macro_problems = expand_macros(hidden)
     blocks = find_blocks(source)
+    found = structure_problems(source) + [p for b in blocks for p in brace_problems(b.text, b.start)]
+    problems += macro_problems + [Problem(positions.source_offset(p.offset), p.reason,
+                                          None if p.end is None else positions.source_offset(p.end)) for p in found]
     rows = [row for i, block in enumerate(blocks) for row in rows_of(block, i)]
     definitions = sorted(inline_definitions(source, blocks) + [d for r in rows for d in r.definitions],
                          key=lambda d: d.effective)
+    notes = sorted(n for r in rows for n in r.notes)
     chains = assemble(rows)
-    return _Document(source, SourceMap(source), list(_step_pairs(chains, scope)), definitions,
-                     _chain_conditions(chains))
+    return _Document(source, SourceMap(text, positions), list(_step_pairs(chains, scope)), definitions,
+                     _chain_conditions(chains), sorted(problems, key=lambda p: p.offset), notes)
 
 
 def _chain_conditions(chains) -> dict:
@@ -178,11 +194,18 @@ def check_derivation_text(text: str, *, context: str | Scope = "dropout", seed: 
     scope = context if isinstance(context, Scope) else load_context(context)
     context_name = scope.name if isinstance(context, Scope) else str(context)
     doc = _read_document(text, scope)
-    notes: list[str] = []
+    notes: list[str] = [f"{_place(doc.where, p.offset)}: {p.reason}" for p in doc.problems]
+    notes += [f"line {doc.where.line_col(offset)[0]}: {note}" for offset, note in doc.notes]
     steps: list[StepVerdict] = []
     scoped = _scoped_pairs(doc, scope, notes)
     for index, lhs, rhs, eq_offset, step_scope in progress.track(scoped, "checking steps", total=len(doc.pairs)):
         line = doc.where.line_col(eq_offset)[0]
+        problem = doc.problem_at(eq_offset)
+        if problem is not None:
+            steps.append(StepVerdict(index, line, lhs.latex(), rhs.latex(), "unparsed", "document",
+                                     f"{_place(doc.where, problem.offset)}: {problem.reason}; this step is not judged",
+                                     column=doc.where.file_line_col(problem.offset)[1]))
+            continue
         if total.remaining() <= 0:
             steps.append(StepVerdict(index, line, lhs.latex(), rhs.latex(), "unknown", "none",
                                      f"time budget of {limits.TOTAL_SECONDS:g} s for the file exhausted"))
@@ -194,9 +217,14 @@ def check_derivation_text(text: str, *, context: str | Scope = "dropout", seed: 
         notes.insert(0, "no derivation found: no chain e0 = e1 in any math block "
                         "(align, equation, gather, \\[ \\], $$ $$)")
     first_bad = next((s for s in steps if s.verdict != "valid"), None)
-    verdict = "unparsed" if not steps else first_bad.verdict if first_bad else "valid"
+    verdict = "unparsed" if not steps or doc.problems and not first_bad else first_bad.verdict if first_bad else "valid"
     return DerivationReport(file, context_name, verdict, first_bad.index if first_bad else None, tuple(steps),
                             tuple(notes), time.monotonic() - started)
+
+
+def _place(where: SourceMap, file_offset: int) -> str:
+    line, column = where.file_line_col(file_offset)
+    return f"line {line}, column {column}"
 
 
 @dataclass(frozen=True)
@@ -234,7 +262,7 @@ def _step_pairs(chains, scope: Scope):
             yield exprs[0], Expression(()), exprs[0].start  # '=' hidden by an unclosed bracket: report it
             continue
         first = 0
-        if len(exprs) > 1 and exprs[0].fragments and chain_name(exprs[0].text, scope):
+        if len(exprs) > 1 and exprs[0].fragments and "(" in exprs[0].text and chain_name(exprs[0].text, scope):
             first = 1
         for k in range(first + 1, len(exprs)):
             yield exprs[k - 1], exprs[k], chain.equals[k - 1]
