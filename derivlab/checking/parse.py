@@ -37,7 +37,24 @@ def _parser() -> Lark:
     grammar = resources.files("derivlab.checking").joinpath("latex_math.lark").read_text(encoding="utf-8")
     grammar += "\nname_only: symkey\n"
     return Lark(grammar, parser="lalr", lexer="contextual", propagate_positions=True,
-                start=["start", "name_only"], maybe_placeholders=False)
+                start=["start", "name_only"], maybe_placeholders=False, cache=_table_cache(grammar))
+
+
+def _table_cache(grammar: str) -> str | bool:
+    """Where Lark keeps the LALR tables between runs (~0.3 s per CLI start): the user's own cache
+    directory (never a shared /tmp: the file is a pickle); Lark checks the grammar's hash on load."""
+    import hashlib
+    import os
+    from pathlib import Path
+
+    root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "derivlab"
+    try:
+        root.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError:
+        return False
+    if not os.access(root, os.W_OK) or root.stat().st_uid != os.getuid():
+        return False
+    return str(root / f"latex_math-{hashlib.sha256(grammar.encode()).hexdigest()[:16]}.lalr")
 
 
 _FRIENDLY = {
