@@ -91,6 +91,7 @@ class WriteUp:
     layout: str = "align"
     bad_verdict: str = "invalid"
     prose: tuple[str, ...] = field(default=())
+    preamble: str = ""  # the student's own macros (\\newcommand, \\DeclareMathOperator, \\def)
 
     def steps(self):
         for chain in self.chains:
@@ -144,6 +145,8 @@ def truth(writeup: WriteUp) -> dict:
 def tex(writeup: WriteUp) -> str:
     out = [f"% {writeup.name}: {writeup.style}", r"\documentclass{article}", r"\usepackage{amsmath,amssymb}",
            r"\begin{document}"]
+    if writeup.preamble:
+        out.insert(3, writeup.preamble)
     prose = list(writeup.prose) + [""] * len(writeup.chains)
     for c, chain in enumerate(writeup.chains):
         if prose[c]:

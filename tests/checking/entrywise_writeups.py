@@ -2,7 +2,7 @@
 expression with its hand-computed value (``entrywise_oracle``; nothing here imports derivlab).
 
 Styles: entry-wise sums, row by row, mean plus variance, trace trick, the course's
-entry-wise route, column vectors, student notation. Half are correct; each other one has
+entry-wise route, column vectors, student notation, student macros. Half are correct; each other one has
 exactly one realistic mistake (named in its file name).
 """
 
@@ -214,13 +214,31 @@ DELTA_PAIR_END = P(r"y^\top y - 2p\, w^\top X^\top y + p\, w^\top X^\top X w", D
 COL_E_J_R2_END = P(r"p^2 \|X_{:,j}\|^2", COL_E_J_R2.fn, J)
 
 
-def _w(name, style, *chains, layout="align", bad="invalid", prose=()):
-    return WriteUp(name, style, tuple(tuple(c) for c in chains), layout, bad, tuple(prose))
+# ---- style 8: student macros (expanded by the document layer) ---------------------------------------------------
+
+MACROS = "\n".join([r"\newcommand{\E}{\mathbb{E}}", r"\newcommand{\norm}[1]{\left\lVert #1 \right\rVert}",
+                    r"\newcommand{\x}{\mathbf{x}}", r"\newcommand{\tp}{^\top}", r"\DeclareMathOperator{\Var}{Var}",
+                    r"\def\XtX{X^\top X}"])
+M_OBJ = P(r"\E\big[\norm{y - (R\odot X)w}^2\big]", OBJ.fn)
+M_B1 = P(r"\sum_{i=1}^{n} \E\big[(y_i - (r_i \odot \x_i)\tp w)^2\big]", OBJ.fn)
+M_B4 = P(r"\sum_{i=1}^{n} \Big( (y_i - p\, \x_i\tp w)^2 + \sum_{j=1}^{d} \Var(R_{ij})\, X_{ij}^2 w_j^2 \Big)", OBJ.fn)
+M_B4_ONE = P(r"\sum_{i=1}^{n} \Big( (y_i - p\, \x_i\tp w)^2 + p(1-p)(\x_i\tp w)^2 \Big)", B4_ONE_COIN.fn)
+M_END = P(r"\norm{y - pXw}^2 + p(1-p)\norm{\Gamma w}^2", RIDGE.fn)
+M_ONE_END = P(r"\norm{y - pXw}^2 + p(1-p)\norm{Xw}^2", B4_ONE_COIN.fn)
+M_EPTP = P(r"(\E[(R\odot X)\tp (R\odot X)])_{jk}", _eptp, JK)
+M_EPTP_DELTA = P(r"p^2 (\XtX)_{jk} + p(1-p)\,\delta_{jk} (\XtX)_{jk}", _eptp, JK)
+M_EPTP_TWICE = P(r"p^2 (\XtX)_{jk} + p\,\delta_{jk} (\XtX)_{jk}", EPTP_DELTA_TWICE.fn, JK)
+M_MAIN1 = P(r"y\tp y - 2p\, w\tp X\tp y + w\tp \E[(R\odot X)\tp (R\odot X)]\, w", OBJ.fn)
+M_MAIN2 = P(r"y\tp y - 2p\, w\tp X\tp y + p^2 w\tp \XtX w + p(1-p)\, w\tp \operatorname{diag}(\XtX) w", OBJ.fn)
 
 
-SUMS, ROWS, MEANVAR, TRACE, COURSE, COLUMNS, NOTATION = (
+def _w(name, style, *chains, layout="align", bad="invalid", prose=(), preamble=""):
+    return WriteUp(name, style, tuple(tuple(c) for c in chains), layout, bad, tuple(prose), preamble)
+
+
+SUMS, ROWS, MEANVAR, TRACE, COURSE, COLUMNS, NOTATION, MACRO = (
     "entry-wise sums", "row by row", "mean plus variance", "trace trick", "course entry-wise route",
-    "column vectors", "student notation")
+    "column vectors", "student notation", "student macros")
 
 WRITEUPS = [
     # entry-wise sums
@@ -270,4 +288,10 @@ WRITEUPS = [
     _w("notation_equation", NOTATION, [G_OBJ, G1, G2, G3, G4], layout="equation"),
     _w("notation_mistake_one_coin", NOTATION, [G_OBJ, G1, G2_ONE_COIN, G_ONE_COIN_END]),
     _w("notation_mistake_indicator", NOTATION, [ERR, G_IVERSON], [ERR, G_IND_R2], [G_OBJ, G1, G2, G3, G4]),
+    # student macros
+    _w("macros_rows", MACRO, [M_OBJ, M_B1, M_B4, M_END], preamble=MACROS),
+    _w("macros_course", MACRO, [M_EPTP, M_EPTP_DELTA], [M_OBJ, M_MAIN1, M_MAIN2, M_END], preamble=MACROS),
+    _w("macros_mistake_one_coin", MACRO, [M_OBJ, M_B1, M_B4_ONE, M_ONE_END], preamble=MACROS),
+    _w("macros_mistake_diagonal_twice", MACRO, [M_EPTP, M_EPTP_TWICE], [M_OBJ, M_MAIN1, M_MAIN2, M_END],
+       preamble=MACROS),
 ]
