@@ -38,3 +38,26 @@ def test_a_missing_rule_is_an_error_not_a_guess():
 
     with pytest.raises(TypeError, match="no rendering rule for Stray"):
         dispatch(render.RENDER, Stray((1, 1)), "rendering")
+
+
+EXAMPLES = [
+    r"\sum_{i=1}^{n} \mathbb{E}\big[(y_i - (r_i \odot x_i)^\top w)^2\big]",
+    r"p^2 (X^\top X)_{jk} + p(1-p)\,\delta_{jk} \|X_{:,j}\|^2",
+    r"\operatorname{Var}(R_{ij}) + \operatorname{tr}(\operatorname{diag}(X^\top X)) + \mathbf{1}\{j = k\} X_{ik}",
+    r"\begin{cases} p^2 & j \neq k \\ p & j = k \end{cases} X_{ik} + \frac{1}{2} \Gamma_{jj}^{1/2} + (\Gamma^{-1})_{jj}",
+    r"\sum_{j \neq k} w_j w_k - \operatorname{diag}(w)_{jj} (X^\top X)_{jj}",
+]
+
+
+@pytest.mark.parametrize("latex", EXAMPLES)
+def test_every_rule_agrees_with_the_tree(latex):
+    """Parsed trees pass the shape re-derivation, render, and get a degree bound and slot count."""
+    from derivlab.checking.context import load_context
+    from derivlab.checking.parse import parse_expression
+
+    scope = load_context("dropout")
+    tree = parse_expression(latex, scope)
+    shapes.check_shapes(tree)
+    assert render.render_expr(tree)
+    assert bounds.degree(tree, {"n": 2, "d": 3})[0] >= 0
+    assert decisive_sizes._Count().go(tree) is not None  # a slot count for every node
