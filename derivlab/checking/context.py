@@ -3,7 +3,9 @@
 A context is a TOML file (the built-in ``dropout`` ships as
 ``derivlab/checking/contexts/dropout.toml``; instructors pass their own path):
 size symbols, symbols with shapes, domains and spellings, random variables with
-their distribution (i.i.d. Bernoulli entries), and definitions written in the
+their law and layout (``noise_laws``: Bernoulli, Normal/Gaussian, Rademacher,
+Uniform{a, b}; i.i.d. entries, one per row or one per column; exact moments in
+``derivlab.derivations.moments``), and definitions written in the
 same LaTeX the students use, parsed by the checker's grammar (never eval'd).
 
 A ``Scope`` is a context plus the student's own definitions so far; it is
@@ -14,14 +16,15 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from derivlab.checking import limits
+from derivlab.checking import limits, noise_laws
 from derivlab.checking.expr import SCALAR, Expr, Identity, Named, Ones, Var, map_tree, shape_text
 from derivlab.checking.failures import IllTyped, StepFailure
+from derivlab.derivations.moments import LAYOUTS
 from derivlab.errors import InputError
 
 DOMAINS = ("reals", "(0, 1)", "positive")
@@ -48,6 +51,9 @@ class Scope:
     keys: dict[str, Expr]
     display: dict[str, str] = field(default_factory=dict)
     slices: dict[str, tuple[Var, int]] = field(default_factory=dict)  # 'x' → (X, 0): x_i is row i of X
+    noise: dict[str, "noise_laws.NoiseLaw"] = field(default_factory=dict)  # declared laws (exact moments)
+    aliases: dict[str, str] = field(default_factory=dict)  # a lowered noise symbol → its Bernoulli coin
+    assumptions: tuple[str, ...] = ()  # what a verdict in this context relies on (moment matching)
 
     # -- lookups used by the parser
     def lookup(self, key: str) -> Expr | None:
@@ -73,6 +79,11 @@ class Scope:
         if found is None:
             base = key.key.partition("_")[0]
             found = self.keys.get(base)
+        if isinstance(found, Named) and found.name in self.aliases:  # a lowered law: E over its coin
+            if distribution is not None:
+                raise IllTyped(f"{found.name} ~ {self.noise[found.name].text} in the context '{self.name}', "
+                               f"not the distribution written here")
+            return self.aliases[found.name]
         if not isinstance(found, Var) or not found.random:
             raise IllTyped(f"the expectation is over '{key.key}', which is not a random variable of the context "
                            f"'{self.name}' (random: {', '.join(self.random) or 'none'})")
@@ -105,7 +116,7 @@ class Scope:
         else:
             keys[key] = named
             display[label] = label
-        return Scope(self.name, self.sizes, self.variables, self.domains, self.random, keys, display, self.slices)
+        return replace(self, keys=keys, display=display)
 
 
 # ---- loading a context file ------------------------------------------------------------------
@@ -153,6 +164,7 @@ def _build(data: dict, origin: str) -> Scope:
     name = str(data.get("name", origin))
     sizes = tuple(str(s) for s in data.get("sizes", {}))
     scope = Scope(name, sizes, {}, {}, {}, {}, {})
+    assumptions: tuple[str, ...] = ()
     for sym, spec in _table(data, "symbols", origin).items():
         shape = _shape(spec.get("shape", []), sizes, f"{origin}: symbols.{sym}")
         spellings = _spellings(spec, sym)
@@ -172,13 +184,21 @@ def _build(data: dict, origin: str) -> Scope:
             domain = _domain(spec.get("domain", "reals"), f"{origin}: symbols.{sym}")
             scope.domains[sym] = domain
         if random_text is not None:
-            m = re.fullmatch(r"\s*Bernoulli\s*\((.+)\)\s*", str(random_text))
-            if not m:
-                raise InputError(f"context {origin}: symbols.{sym}: random must be 'Bernoulli(<scalar>)'")
-            param = parse_expression(m.group(1), scope)
-            if not param.is_scalar:
-                raise InputError(f"context {origin}: symbols.{sym}: the Bernoulli parameter must be a scalar")
-            scope.random[sym] = RandomSpec(sym, param, m.group(1).strip())
+            where = f"{origin}: symbols.{sym}"
+            family, texts = noise_laws.split_law(str(random_text), where)
+            layout = str(spec.get("layout", "entries"))
+            if layout not in LAYOUTS:
+                raise InputError(f"context {where}: layout must be one of {', '.join(LAYOUTS)}")
+            params = [parse_expression(t, scope) for t in texts]
+            _check_parameters(family, params, shape, where)
+            if family == "Bernoulli" and layout == "entries":
+                scope.random[sym] = RandomSpec(sym, params[0], texts[0])
+                scope.noise[sym] = noise_laws.NoiseLaw(sym, family, texts, layout, "native")
+            else:
+                node, assumption = _lower(scope, sym, family, texts, layout, shape, spec, where)
+                scope.variables.pop(sym, None)
+                scope.domains.pop(sym, None)
+                assumptions += (assumption,) if assumption else ()
         for spelling in spellings:
             scope.keys[symbol_key(spelling)] = node
         scope.display[sym] = str(spec.get("display", spellings[0]))
@@ -194,7 +214,82 @@ def _build(data: dict, origin: str) -> Scope:
         for spelling in _spellings(spec, dname):
             scope.keys[symbol_key(spelling)] = named
         scope.display[dname] = label
-    return scope
+    return replace(scope, assumptions=assumptions)
+
+
+def _check_parameters(family: str, params: list, shape: tuple, where: str) -> None:
+    for param in params:
+        if any(v.random for v in _free_vars(param).values()):
+            raise InputError(f"context {where}: a {family} parameter must not be random")
+    if family == "Bernoulli" and not params[0].is_scalar:
+        if params[0].shape == (shape[1], 1) and shape[1] != 1:
+            raise InputError(
+                f"context {where}: a keep probability per column has exact moments (derivlab.derivations.moments."
+                "ColumnBernoulli) but the checker's evaluator takes one scalar parameter per random variable "
+                "(hook pending: per-entry parameters in evaluate.make_evaluator)")
+        raise InputError(f"context {where}: the Bernoulli parameter must be a scalar or a vector over the columns")
+    if family != "Bernoulli" and not all(p.is_scalar for p in params):
+        raise InputError(f"context {where}: the {family} parameters must be scalars")
+
+
+def _free_vars(expr: Expr) -> dict:
+    from derivlab.checking.expr import free_variables
+
+    return free_variables(expr)
+
+
+def _ones_latex(scope: Scope, dim: Any) -> str:
+    """A LaTeX spelling of the all-ones vector of length ``dim`` (registered in ``scope`` on first use)."""
+    if dim == 1:
+        return "1"
+    key = f"ones_{dim}"
+    if key not in scope.keys:
+        scope.keys[key] = Ones((dim, 1), "𝟏")
+    return rf"\text{{ones}}_{{{dim}}}"
+
+
+def _lower(scope: Scope, sym: str, family: str, texts: tuple[str, ...], layout: str, shape: tuple, spec: dict,
+           where: str) -> tuple[Expr, str | None]:
+    """Write ``sym`` through a Bernoulli coin the evaluator reads (see ``noise_laws``); returns its node."""
+    from derivlab.checking.parse import parse_expression
+
+    lowering = "two-point" if family == "Normal" else "exact"
+    if lowering == "two-point" and spec.get("checked_as") != "two-point":
+        raise InputError(
+            f"context {where}: the checker's evaluator reads Bernoulli masks only, so a Normal law is read through "
+            "the two-point law with its moments up to order 3 (exact for degree <= 3 in each noise entry); "
+            "opt in with checked_as = \"two-point\"")
+    rows, cols = shape
+    if layout != "entries" and (rows == 1 or cols == 1):
+        raise InputError(f"context {where}: layout = \"{layout}\" needs a matrix (two sizes)")
+    coin_shape = {"entries": shape, "rows": (rows, 1), "columns": (cols, 1)}[layout]
+    letter = "abcdefghijklmnopqrstuvwxyz"[len(scope.aliases) % 26]
+    coin = f"{sym}_coin"  # the name messages and counterexamples show: N = law of the 0/1 coin
+    coin_latex = rf"\text{{coin}}_{{{letter}}}"
+    node = Var(coin_shape, coin, coin, True)
+    scope.variables[coin] = node
+    scope.keys[f"coin_{letter}"] = node
+    parameter_text = noise_laws.coin_parameter(family, texts)
+    scope.random[coin] = RandomSpec(coin, parse_expression(parameter_text, scope), parameter_text)
+    if coin_shape == shape:
+        ones = (rf"{_ones_latex(scope, rows)}{_ones_latex(scope, cols)}^\top" if rows != 1 and cols != 1
+                else _ones_latex(scope, rows if cols == 1 else cols))
+        if shape == SCALAR:
+            ones = "1"
+        body_latex = noise_laws.unit_latex(family, texts, coin_latex, ones)
+    else:
+        unit = noise_laws.unit_latex(family, texts, coin_latex, _ones_latex(scope, coin_shape[0]))
+        body_latex = (rf"{unit}{_ones_latex(scope, cols)}^\top" if layout == "rows"
+                      else rf"{_ones_latex(scope, rows)}{unit}^\top")
+    body = parse_expression(body_latex, scope)
+    law = noise_laws.NoiseLaw(sym, family, texts, layout, lowering)
+    scope.noise[sym] = law
+    scope.aliases[sym] = coin
+    assumption = None
+    if lowering == "two-point":
+        assumption = (f"{sym} ~ {law.text} is checked through the two-point law with its moments up to order 3: "
+                      f"exact for steps of degree <= 3 in each entry of {sym} inside expectations and <= 1 outside")
+    return Named(body.shape, sym, sym, body), assumption
 
 
 def _table(data: dict, key: str, origin: str) -> dict:

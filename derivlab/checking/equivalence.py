@@ -21,6 +21,7 @@ from typing import Any
 
 from derivlab.checking import bounds, indices, limits
 from derivlab.checking.decisive_sizes import decisive_sizes, needs_inverse
+from derivlab.checking.two_point_guard import two_point_limit
 from derivlab.checking.evaluate import Matrix, Point, make_evaluator
 from derivlab.checking.exact import EvalError, NonPolynomial
 from derivlab.checking.expr import Condition, Expr, free_random, free_variables, shape_text
@@ -205,6 +206,9 @@ def decide(lhs: Expr, rhs: Expr, scope: Any, *, seed: int = 0, deadline: limits.
         if unknown:
             raise IllTyped(f"the side condition ({condition.text()}) names {', '.join(unknown)}, which the step "
                            f"does not use as a free index")
+    two_point = two_point_limit(lhs, rhs, scope)
+    if two_point and two_point[0] == "inside":
+        raise Undecided(two_point[1])
     rng = random.Random(seed)
     variables = _variables(lhs, rhs, scope)
     pi = atom_probability([scope.domains.get(n, "reals") for n in variables])
@@ -235,6 +239,8 @@ def decide(lhs: Expr, rhs: Expr, scope: Any, *, seed: int = 0, deadline: limits.
     if not tested_any:
         raise Undecided(f"no value of the free indices satisfies the side condition ({condition.text()}) "
                         f"at any test size")
+    if two_point:  # equal at the two-point values of a free Gaussian entry: proves nothing about the Gaussian
+        raise Undecided(two_point[1])
     if piecewise is not None:
         return _decide_by_cases(lhs, rhs, scope, variables, rng, deadline, assignments, piecewise, free, condition)
     tested = ", ".join(_size_text(a) for a in assignments)

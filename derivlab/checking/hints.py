@@ -56,12 +56,15 @@ def find_hint(lhs: Expr, rhs: Expr, scope: Any, deadline: limits.Deadline) -> st
     """One sentence naming the known mistake that explains ``lhs = rhs``, or None."""
     budget = limits.Deadline(max(0.05, min(HINT_SECONDS, deadline.remaining())), "hints")
     judge = _Judge(lhs, rhs, scope, budget)
-    for check in CATALOGUE:
+    aliases = getattr(scope, "aliases", {})  # laws written through Bernoulli coins (noise_laws)
+    for check in (CATALOGUE if not aliases else LAW_AGNOSTIC):
         try:
             found = check(lhs, rhs, scope, judge)
         except StepFailure:
             return None
         if found:
+            for name, coin in aliases.items():
+                found = found.replace(coin, name)
             return found
     return None
 
@@ -200,6 +203,9 @@ CATALOGUE: tuple[Callable[..., str | None], ...] = (
     dropped_expectation, second_moment, dropped_diag, wrong_scalar_factor, missing_keep_probability,
     sign_error, factor_two, misplaced_transpose,
 )
+# The mistaken semantics above (E[R²] = p², one shared coin, the keep probability) describe Bernoulli
+# masks; a context whose noise is lowered to coins gets only the hints that do not depend on the law.
+LAW_AGNOSTIC: tuple[Callable[..., str | None], ...] = (dropped_expectation, sign_error, factor_two, misplaced_transpose)
 
 
 # ---- helpers ---------------------------------------------------------------------------------------

@@ -28,6 +28,8 @@ CLAIM_IDS: tuple[str, ...] = (
     "attention.identity",
     "attention.first",
     "attention.unique",
+    "noise.additive-gaussian",
+    "noise.gaussian-dropout",
 )
 
 
@@ -183,19 +185,19 @@ def _jsonable(value: Any) -> Any:
 
 
 def _builders() -> list[Callable[[], Sequence[Claim]]]:
+    """Every topic's claim builder, by discovery: each module or package directly under
+    ``derivlab.claims`` that defines ``CLAIMS`` (a zero-argument function returning its claims).
+    A new problem adds one package here; nothing else in this file changes (``CLAIM_IDS`` only
+    fixes the display order; unlisted ids follow in discovery order)."""
+    import importlib
+    import pkgutil
+
     builders: list[Callable[[], Sequence[Claim]]] = []
-    try:
-        from derivlab.claims.dropout import dropout_claims
-    except ImportError:  # topic not built yet
-        pass
-    else:
-        builders.append(dropout_claims)
-    try:
-        from derivlab.claims.attention import attention_claims
-    except ImportError:
-        pass
-    else:
-        builders.append(attention_claims)
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        build = getattr(module, "CLAIMS", None)
+        if callable(build):
+            builders.append(build)
     return builders
 
 

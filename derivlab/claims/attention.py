@@ -209,3 +209,6 @@ def attention_claims() -> list[Claim]:
                           "the criterion on every input just below and just above the derived threshold")),
             question={"identity": "Q2(b)", "first": "Q2(c)", "unique": "Q2(d)"}[task]))
     return claims
+
+
+CLAIMS = attention_claims  # discovered by derivlab.claims

@@ -82,3 +82,6 @@ def dropout_claims() -> list[Claim]:
                                "bias-free nn.Linear, nn.Dropout(1-p) in train mode, Polyak-Ruppert averaging"),
               ), question="Q3"),
     ]
+
+
+CLAIMS = dropout_claims  # discovered by derivlab.claims

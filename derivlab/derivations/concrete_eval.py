@@ -29,6 +29,7 @@ class ConcreteSetting:
     mask_symbols: tuple
     keep_probability: Any
     scalar_definitions: dict
+    expect: Any = None  # E of a scalar polynomial in the noise; None = Bernoulli(keep_probability) masks
 
 
 def dropout_setting(n: int, d: int, p: Any, lam: Any) -> ConcreteSetting:
@@ -87,10 +88,16 @@ def _evaluate(m: Any, s: ConcreteSetting) -> Any:
         return sp.diag(*[inner[k, k] for k in range(inner.shape[0])])
     if isinstance(m, Mean):
         inner = _evaluate(m.arg, s)
+        if s.expect is not None:
+            return inner.applyfunc(s.expect)
         return inner.applyfunc(lambda e: expect_polynomial(e, s.mask_symbols, s.keep_probability))
     if isinstance(m, SquaredNorm):
         v = _evaluate(m.arg, s)
         return v.T * v
+    if isinstance(m, sp.OneMatrix):
+        return sp.ones(*m.shape)
+    if isinstance(m, sp.Identity):
+        return sp.eye(m.shape[0])
     if isinstance(m, sp.Inverse):
         return _evaluate(m.arg, s).inv()
     raise NotImplementedError(f"no concrete rule for {type(m).__name__}")

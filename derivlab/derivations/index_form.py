@@ -8,7 +8,8 @@ Only sound rules are used, each an identity for every size:
 * entries by definition: (AB)_ab = Σ_k A_ak B_kb, (Aᵀ)_ab = A_ba,
   (A ⊙ B)_ab = A_ab B_ab, diag(M)_ab = δ_ab M_ab, ‖v‖² = Σ_k v_k²;
 * distributivity of finite sums, linearity of E_R over them;
-* the moment rule for the keep mask (``indexed_monomial_expectation``);
+* the moment rule for the keep mask (``indexed_monomial_expectation``), or for
+  another noise model when ``IndexRules.noise`` is a ``moments.NoiseSpec``;
 * Σ_k δ_ak f(k) = f(a) when a lies in k's range; a summand free of k
   contributes (range size) times itself;
 * renaming summation dummies (the form is minimised over renamings).
@@ -48,6 +49,7 @@ class IndexRules:
     matrix_definitions: dict = field(default_factory=dict)
     scalar_definitions: dict = field(default_factory=dict)
     free_ranges: dict = field(default_factory=dict)
+    noise: Any = None  # a moments.NoiseSpec for ``mask``; None = i.i.d. Bernoulli(keep_probability)
 
 
 def _fresh() -> sp.Dummy:
@@ -95,6 +97,8 @@ def entry(m: Any, a: Any, b: Any, rules: IndexRules) -> Any:
         return sp.KroneckerDelta(a, b)
     if isinstance(m, sp.ZeroMatrix):
         return sp.Integer(0)
+    if isinstance(m, sp.OneMatrix):
+        return sp.Integer(1)
     raise NotImplementedError(f"no entry rule for {type(m).__name__}")
 
 
@@ -113,7 +117,7 @@ def _terms(expr: Any, rules: IndexRules) -> list[tuple[tuple[Limit, ...], Any]]:
         for factor in expr.args:
             out = [(l1 + l2, s1 * s2) for l1, s1 in out for l2, s2 in _terms(factor, rules)]
         return out
-    if isinstance(expr, sp.Pow) and _is_compound(expr.base):
+    if isinstance(expr, sp.Pow) and _is_compound(expr.base) and not _is_coefficient(expr.base):
         if not (expr.exp.is_Integer and expr.exp >= 0):
             raise NotImplementedError(f"no normal form for the power {expr}")
         return _terms(sp.Mul(*[expr.base] * int(expr.exp), evaluate=False), rules)
@@ -127,6 +131,12 @@ def _terms(expr: Any, rules: IndexRules) -> list[tuple[tuple[Limit, ...], Any]]:
     if isinstance(expr, MaskMean):
         return [(lim, _expect(s, rules)) for lim, s in _terms(expr.args[0], rules)]
     return [((), expr)]
+
+
+def _is_coefficient(e: Any) -> bool:
+    """A scalar free of entries, sums and expectations (e.g. 1 + α): any power of it is a coefficient."""
+    return not isinstance(e, MatrixExpr) and not e.atoms(sp.Sum, MaskMean, MatrixElement, sp.Indexed,
+                                                          sp.KroneckerDelta)
 
 
 def _is_compound(e: Any) -> bool:
@@ -144,7 +154,9 @@ def _expect(summand: Any, rules: IndexRules) -> Any:
                 entries.append(tuple(base.indices))
             else:
                 rest.append(factor)
-        total += sp.Mul(*rest) * indexed_monomial_expectation(entries, rules.keep_probability)
+        moment = (rules.noise.indexed_monomial_expectation(entries) if rules.noise is not None
+                  else indexed_monomial_expectation(entries, rules.keep_probability))
+        total += sp.Mul(*rest) * moment
     return total
 
 

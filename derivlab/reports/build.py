@@ -27,6 +27,7 @@ from derivlab.reports.derivation_file import DerivationFile, dropout_chain_steps
 from derivlab.reports.dropout_section import dropout_section
 from derivlab.reports.templating import render
 from derivlab.reports.tex import INSTALL_HINT, compile_pdf, tex_engine
+from derivlab.reports.sections import build_sections
 from derivlab.reports.transformers_section import transformers_section
 
 
@@ -151,13 +152,17 @@ def build_report(out_dir: Path, pdf: bool = True, quick: bool = False, *, seed: 
     t = time.perf_counter()
     q2 = transformers_section(results, out_dir, quick=quick, seed=seed)
     timings["q2"] = time.perf_counter() - t
+    t = time.perf_counter()
+    sections = build_sections(results, out_dir, quick=quick, seed=seed)  # discovered problem sections
+    timings["sections"] = time.perf_counter() - t
 
     claims = [claim_view(cid, results.get(cid)) for cid in CLAIM_IDS]
     claims += [claim_view(cid, r) for cid, r in results.items() if cid not in CLAIM_IDS]
     missing = _missing_pieces(claims, derivation, verdict, q3, q2)
+    missing += [piece for s in sections for piece in s["missing"] if piece not in missing]
     tex_path = out_dir / "solutions.tex"
     tex_path.write_text(render(
-        "solutions.tex.j2", claims=claims, q3=q3, q2=q2, missing=missing, quick=quick, seed=seed,
+        "solutions.tex.j2", claims=claims, q3=q3, q2=q2, sections=sections, missing=missing, quick=quick, seed=seed,
         generated=date.today().isoformat(), version=_package_version(), versions=_versions(),
         seconds=time.perf_counter() - t0,
     ), encoding="utf-8")

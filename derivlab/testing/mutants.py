@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Any, Iterable
 
 from derivlab.testing._judging import ALPHA, Candidate, Judge
 
@@ -38,7 +38,29 @@ def _topics() -> list[tuple[str, object]]:
 
         return mutants_designs.candidates(), mutants_designs.judges()
 
-    return [("dropout", dropout), ("attention.numpy-torch", numpy_torch), ("attention designs", designs)]
+    return [("dropout", dropout), ("attention.numpy-torch", numpy_torch), ("attention designs", designs),
+            *problem_packages(lambda m: (m.candidates(), m.judges()))]
+
+
+def problem_packages(build: Any) -> list[tuple[str, Any]]:
+    """(name, builder) for every problem PACKAGE under ``derivlab.testing``, ``build(module)`` giving its part
+    (discovery: a new problem adds one package with ``candidates()``, ``judges()``, ``properties()``)."""
+    import importlib
+    import pkgutil
+
+    import derivlab.testing as package
+
+    found = []
+    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
+        if not info.ispkg:
+            continue
+        name = f"{package.__name__}.{info.name}"
+
+        def load_one(name: str = name) -> Any:
+            return build(importlib.import_module(name))
+
+        found.append((info.name, load_one))
+    return found
 
 
 def load(strict: bool = True) -> tuple[list[Candidate], dict[str, Judge], dict[str, str]]:

@@ -46,7 +46,10 @@ def _groups() -> list[tuple[str, Callable[[], list]]]:
     from derivlab.testing._properties_checker import checker_properties
     from derivlab.testing._properties_dropout import dropout_properties
 
-    return [("dropout", dropout_properties), ("attention", attention_properties), ("checker", checker_properties)]
+    from derivlab.testing.mutants import problem_packages
+
+    return [("dropout", dropout_properties), ("attention", attention_properties), ("checker", checker_properties),
+            *problem_packages(lambda m: m.properties())]
 
 
 def available_properties() -> tuple[dict[str, Property], dict[str, str]]:

@@ -132,3 +132,17 @@ def test_a_root_of_a_product_of_two_large_primes_is_unknown_within_its_budget():
     step = verdict(rf"\[ \sqrt{{{p} \cdot {q}}}\, p = p \]")
     assert time.monotonic() - t0 < 5
     assert step.verdict == "unknown" and "cannot be factored" in step.message
+
+
+@pytest.mark.parametrize("step", [
+    r"\[ \mathbb{E}_N[\|N w\|^4] = \alpha^2 \|w\|^4 \]",        # the two-point E[N⁴] = α², the Gaussian's 3α²
+    r"\[ \mathbb{E}_N[\|N w\|^4] = 3\alpha^2 \|w\|^4 \]",
+    r"\[ \|N w\|^2 + \alpha = \|N w\|^2 + \alpha \|w\|^0 \]",
+])
+def test_the_two_point_reading_of_a_gaussian_never_decides_beyond_its_moments(step):
+    from derivlab.checking.derivation import check_derivation_text
+
+    out = check_derivation_text(step, context="gaussian-dropout").steps[0]
+    assert out.verdict != "valid" or "two-point" not in out.message
+    if "\\|^4" in step:
+        assert out.verdict == "unknown" and "two-point" in out.message
