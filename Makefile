@@ -1,6 +1,7 @@
 # derivlab: two commands on a fresh machine.
 #   make report  -> sets up .venv, installs, writes reports/solutions.pdf
-#   make test    -> sets up .venv, installs, runs the test suite
+#   make test    -> sets up .venv, installs (TeX Live too when root), runs the test suite,
+#                   layer contracts (import-linter) and lint (ruff) included (tests/meta)
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
@@ -17,19 +18,20 @@ $(STAMP): pyproject.toml constraints.txt
 	$(PY) -m pip install -q -c constraints.txt -e '.[dev]'
 	touch $(STAMP)
 
-# TeX Live from Debian when it is missing and we are root (the report needs a real TeX engine).
+# TeX Live from Debian when it is missing and we are root (the report and the TeX tests need a
+# real TeX engine; pdftotext reads the feedback PDFs back). Without root the TeX tests skip.
 tex:
-	@if ! command -v latexmk >/dev/null 2>&1 || ! command -v pdflatex >/dev/null 2>&1; then \
+	@if ! command -v latexmk >/dev/null 2>&1 || ! command -v pdflatex >/dev/null 2>&1 || ! command -v pdftotext >/dev/null 2>&1; then \
 	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
 	    echo "installing TeX Live (texlive-latex-base/recommended/extra, latexmk)..."; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	      texlive-latex-base texlive-latex-recommended texlive-latex-extra latexmk >/dev/null; \
+	      texlive-latex-base texlive-latex-recommended texlive-latex-extra latexmk poppler-utils >/dev/null; \
 	  else \
-	    echo "no TeX engine: install texlive-latex-base texlive-latex-recommended texlive-latex-extra latexmk"; \
+	    echo "no TeX engine: install texlive-latex-base texlive-latex-recommended texlive-latex-extra latexmk poppler-utils (the TeX tests skip)"; \
 	  fi; \
 	fi
 
-test: $(STAMP)
+test: $(STAMP) tex
 	$(PY) -m pytest -q -n 2 --dist loadfile
 
 report: $(STAMP) tex

@@ -1,6 +1,5 @@
 """The command line's contract: exit codes and one-line errors, never a traceback."""
 
-import json
 import subprocess
 import sys
 

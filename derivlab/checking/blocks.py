@@ -36,20 +36,21 @@ _IGNORED = re.compile(
     r"hline)(?![a-zA-Z])"
     r"|(?<!\\)\\[,;:! ]|~"
 )
-_WRAPPERS = re.compile(r"\\(boxed|textcolor\s*\{[^{}]*\}|underset\s*\{[^{}]*\}|overset\s*\{[^{}]*\})\s*(?=\{)")
+_WRAPPERS = re.compile(r"\\(boxed|ensuremath|mathrlap|mathllap|mathclap|smash|textcolor\s*\{[^{}]*\}|underset\s*\{[^{}]*\}|overset\s*\{[^{}]*\})\s*(?=\{)")
 _QUAD = re.compile(r"\\q?quad(?![a-zA-Z])")
 _STACKED = re.compile(r"\\(stackrel|overset|underset)\s*(?=\{)")
 _BRACES = re.compile(r"\\(underbrace|overbrace|underbracket|overbracket)(?![a-zA-Z])\s*(?=\{)")
 _EQUALITY_SIGNS = {"=", "\\equiv", ":=", "\\coloneqq", "\\triangleq", "\\doteq"}
 _DEFINITIONAL_LABEL = re.compile(r"^\s*(\\(text|mathrm|rm|textrm|mbox)\s*\{\s*)?(def\.?|d|Def|defn)\s*\}?\s*$"
                                  r"|^\s*(\\Delta|\\triangle|:)\s*$")
-_EQUIV = re.compile(r"\\equiv(?![a-zA-Z])")
+_EQUIV = re.compile(r"(?<!\\not)(?<!\\not )\\equiv(?![a-zA-Z])")
 _ROW_BREAK = re.compile(r"\\\\(\s*\[[^\]]*\])?|\\cr(?![a-zA-Z])")
 _INTERTEXT = re.compile(r"\\(intertext|shortintertext)\s*(?=\{)")
 _COLUMN, _SIDE_BY_SIDE = "\u2002", "\u2003"  # same-length markers: a column pair ends; \quad
-_SEPARATOR = re.compile(r"[,;" + _COLUMN + _SIDE_BY_SIDE + r"]")
+_SEPARATOR = re.compile(r"[,;" + _COLUMN + _SIDE_BY_SIDE + r"]|\\(implies|impliedby|iff|Rightarrow|Longrightarrow|"
+                        r"Leftrightarrow|Longleftrightarrow|therefore|because)(?![a-zA-Z])")  # two chains if '=' both sides
 _AMPERSAND = re.compile(r"(?<!\\)&")
-_EQUALS = re.compile(r"(?<![:<>!\\])=(?!=)|" + prose.ASSIGN_SIGN.pattern)
+_EQUALS = re.compile(prose.PLAIN_EQUALS.pattern + "|" + prose.ASSIGN_SIGN.pattern)
 
 
 @dataclass(frozen=True)
@@ -131,9 +132,10 @@ def inline_definitions(text: str, blocks: list[Span]) -> list[Definition]:
 
 
 def _prose_formula(formula: Span, before: str, effective: int) -> list[Definition]:
-    cleaned = clean(formula)
-    if prose.defines_before(before) or prose.ASSIGN_SIGN.search(cleaned.text):
-        return split_definitions(cleaned, "let", effective)
+    if "=" not in formula.text and "\\" not in formula.text:
+        return []  # no equality sign of any spelling: nothing is defined (the common case, kept cheap)
+    if prose.defines_before(before) or prose.ASSIGN_SIGN.search(formula.text) or _STACKED.search(formula.text):
+        return split_definitions(clean(formula), "let", effective)
     return []
 
 
@@ -227,7 +229,7 @@ def rows_of(block: Span, index: int) -> list[Row]:
         rows.append(_row(body.sub(pos, a), index, env))
         if between is not None:  # \intertext{…}: prose between two rows, which may define names
             defs = [d for f in prose.inline_math(between)
-                    for d in _prose_formula(f, between.text[:f.start - between.start], f.start)]
+                    for d in _prose_formula(f, between.text[:max(0, f.start - between.start - 1)], f.start)]
             rows.append(Row(index, None, tuple(defs)))
         pos = b
     return rows
@@ -309,29 +311,45 @@ def _segment(seg: Span, *, row_start: int, math_before: bool):
     definitions: list[Definition] = []
     notes: list[tuple[int, str]] = []
     math_end = len(text)
-    for command in prose.text_commands(seg):
+    defined_chain: Span | None = None
+    commands = prose.text_commands(seg)
+    inside = _between_math(text, seg.start, commands)
+    for k, command in enumerate(commands):
         a, b = command.whole.start - seg.start, command.whole.end - seg.start
         role = command.role
-        if role == "math":
-            continue
+        if role == "math" or role in ("annotation", "conjunction") and inside[k]:
+            continue  # words between two operands ("b \text{ minus } c") are refused by the parser, not deleted
         if role in ("define", "reason", "condition"):
             rest = seg.sub(b, len(text))
             if role == "define":
-                verb = prose.DEFINITION_VERB.match(command.content.text.strip()).group(1).lower()
+                verb = prose.DEFINITION_VERB.match(command.content.text.strip().lstrip("([ ")).group(1).lower()
                 has_math = math_before or bool(text[:a].strip(" .,;" + _COLUMN + _SIDE_BY_SIDE))
                 effective = row_start if has_math else seg.start + a
                 kind = "where" if verb in ("where", "with") or has_math else "let"
                 for formula in prose.inline_math(command.content):
                     definitions.extend(split_definitions(clean(formula), kind, effective))
                 definitions.extend(split_definitions(_unmark(rest), kind, effective))
+                chained = [d.chain for d in definitions if d.chain is not None and _has_equality(d.chain)]
+                if chained and not has_math and len(chained) == 1:
+                    defined_chain = chained[0]  # "let P = R \odot X = Q": P is defined, R ⊙ X = Q is a step
+                else:
+                    for chain in chained:
+                        notes.append((chain.start, f"'{_short(chain)}' after a definition is not read as a step"))
             elif role == "reason" and ("=" in rest.text or "=" in command.content.text):
                 notes.append((command.whole.start, f"'{_short(seg.sub(a, len(text)))}' is read as a reason, "
                                                    "not as a step"))
+            elif role == "condition":
+                notes.append((command.whole.start, f"the condition '{_short(seg.sub(a, len(text)))}' is not read: "
+                                                   "the step is judged without it"))
             math_end = a
             break
+        if role == "annotation" and "=" in command.content.text:
+            notes.append((command.whole.start, f"'{_short(command.whole)}' is read as a comment, not as a step"))
         chars[a:b] = re.sub(r"[^\n]", " ", text[a:b])
     text = re.sub(r"\(\s*\)", lambda m: " " * len(m.group(0)), "".join(chars[:math_end]))
     math = trim_punctuation(_unmark(Span(text, seg.start)).stripped())
+    if defined_chain is not None and not math.text:
+        math = defined_chain
     if math.text and prose.ASSIGN_SIGN.search(math.text) and not definitions:
         found = split_definitions(math, ":=", seg.start)
         if found:
@@ -341,6 +359,33 @@ def _segment(seg: Span, *, row_start: int, math_before: bool):
             if len(found) > 1:
                 notes.append((seg.start, f"'{_short(seg)}' holds {len(found)} definitions; no chain is read there"))
     return (math if math.text else None), definitions, notes
+
+
+_MATH_CHARACTER = re.compile(r"[A-Za-z0-9\\\]})|]")
+
+
+def _between_math(text: str, start: int, commands: list) -> list[bool]:
+    """For each text command: is there mathematics both before and after it in ``text``? (linear)"""
+    gaps = []
+    pos = 0
+    for c in commands:
+        gaps.append(text[pos:c.whole.start - start])
+        pos = c.whole.end - start
+    gaps.append(text[pos:])
+    has = [bool(_MATH_CHARACTER.search(g)) for g in gaps]
+    is_math = [c.role == "math" for c in commands]
+    before, after = [False] * len(commands), [False] * len(commands)
+    seen = False
+    for k in range(len(commands)):
+        seen = seen or has[k]
+        before[k] = seen
+        seen = seen or is_math[k]
+    seen = False
+    for k in range(len(commands) - 1, -1, -1):
+        seen = seen or has[k + 1]
+        after[k] = seen
+        seen = seen or is_math[k]
+    return [x and y for x, y in zip(before, after)]
 
 
 def _unmark(span: Span) -> Span:

@@ -12,9 +12,10 @@ import re
 from dataclasses import dataclass, field
 
 from derivlab.checking.blocks import Row
+from derivlab.checking.prose import PLAIN_EQUALS
 from derivlab.checking.spans import Span, find_top_level
 
-_EQUALS = re.compile(r"(?<![:<>!\\])=(?!=)")
+_EQUALS = PLAIN_EQUALS
 _CONTINUES = re.compile(r"\s*(\+|-|−|\\cdot(?![a-zA-Z])|\\times(?![a-zA-Z])|\\odot(?![a-zA-Z]))")
 
 

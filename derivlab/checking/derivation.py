@@ -83,6 +83,11 @@ class DerivationReport:
 
         render_report(self, console)
 
+    def _repr_html_(self) -> str:
+        from derivlab.checking.render import report_html
+
+        return report_html(self)
+
 
 # ---- reading ----------------------------------------------------------------------------------------
 
@@ -293,7 +298,12 @@ def _apply_definition(scope: Scope, definition: Definition, where: SourceMap, no
         return scope
     try:
         body = parse_expression(definition.body.text, scope)
-        return scope.define(key, body, name)
+        substituted = scope.lookup(key) is not None
+        scope = scope.define(key, body, name)
+        if substituted:  # the steps from here on depend on it: say so
+            notes.append(f"line {line}: {name} = {' '.join(definition.body.text.split())} is substituted "
+                         "in the steps from here on")
+        return scope
     except StepFailure as exc:
         notes.append(f"line {line}: the definition of {name} could not be read: {exc.message}")
         return scope
@@ -424,8 +434,3 @@ _SYMBOLIC = {"on": True}
 
 def symbolic_enabled() -> bool:
     return _SYMBOLIC["on"]
-
-
-def set_symbolic_confirmation(on: bool) -> None:
-    """Switch the SymPy confirmation of valid steps on/off (on by default)."""
-    _SYMBOLIC["on"] = on

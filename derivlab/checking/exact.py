@@ -190,17 +190,6 @@ class Field:
             out[key] = out.get(key, 0) + c
         return {k: v for k, v in out.items() if v}
 
-    def substitute_masks(self, a: Scalar, values: dict[int, int]) -> Scalar:
-        """The value with the given 0/1 masks plugged in."""
-        out: dict = {}
-        for (m, r), c in a.items():
-            if any(values.get(mid, 1) == 0 for mid in m):
-                continue
-            keep = [mid for mid in m if mid not in values]
-            key = (frozenset(keep) if self.idempotent else tuple(keep), r)
-            out[key] = out.get(key, 0) + c
-        return {k: v for k, v in out.items() if v}
-
     # -- radicals
     def _sqrt_integer(self, n: int) -> tuple[int, int]:
         """√n = k·√s with s squarefree."""

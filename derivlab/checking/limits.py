@@ -1,6 +1,7 @@
-"""Bounds on hostile input: file size, nesting, exponents, time per step, and a
-reusable guard ``run_limited`` that runs a function in a child process under a
-memory cap (RLIMIT_AS) and a wall-clock timeout.
+"""Bounds on hostile input: file size, nesting, exponents, time per step (``Deadline``), and
+the reusable guard ``run_limited`` (defined in ``derivlab.sandbox``, shared with grading, and
+re-exported here) that runs a function in a child process under a memory cap (RLIMIT_AS) and
+a wall-clock timeout.
 
 Exhausting a per-step limit makes that step ``unknown`` (``Undecided``); the
 guard turns a runaway child into ``InputError`` with a one-line reason.
@@ -13,16 +14,15 @@ guard turns a runaway child into ``InputError`` with a one-line reason.
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
-import os
 import signal
 import threading
 import time
 from fractions import Fraction
-from typing import Any, Callable
 
-from derivlab.errors import DerivlabError, InputError
 from derivlab.checking.failures import Undecided
+from derivlab.sandbox import run_limited
+
+__all__ = ["AlarmExpired", "AlarmUnavailable", "Deadline", "alarm", "check_exponent", "check_number", "run_limited"]
 
 MAX_FILE_BYTES = 1_000_000        # a .tex file larger than this is refused (exit 2)
 MAX_NESTING = 100                 # braces/brackets/parentheses/norms nested deeper: unparsed
@@ -74,6 +74,9 @@ def _short(value: Fraction) -> str:
     return text if len(text) <= 20 else text[:8] + "…"
 
 
+# ---- the process guard -------------------------------------------------------------
+
+
 class AlarmExpired(BaseException):
     """Raised inside the code run under ``alarm`` when its seconds are up (a BaseException, so that library
     code catching ``Exception`` cannot swallow it)."""
@@ -99,74 +102,3 @@ def alarm(seconds: float):
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous if previous is not None else signal.SIG_DFL)
-
-
-# ---- the process guard -------------------------------------------------------------
-
-
-def _address_space_bytes() -> int:
-    try:
-        with open("/proc/self/statm") as fh:
-            return int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-    except (OSError, ValueError, IndexError):
-        return 0
-
-
-def _child(conn: Any, fn: Callable[..., Any], args: tuple, kwargs: dict, memory_mb: int) -> None:
-    import resource
-
-    try:
-        limit = _address_space_bytes() + memory_mb * 2**20
-        _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-        if hard != resource.RLIM_INFINITY:
-            limit = min(limit, hard)
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-        message: tuple[str, Any] = ("ok", fn(*args, **kwargs))
-    except MemoryError:
-        message = ("memory", None)
-    except RecursionError:
-        message = ("recursion", None)
-    except BaseException as exc:  # reported to the parent, which re-raises it
-        message = ("error", exc)
-    try:
-        conn.send(message)
-    except Exception as exc:  # unpicklable result or exception
-        conn.send(("error", RuntimeError(f"result could not be sent back: {type(exc).__name__}: {exc}")))
-    conn.close()
-
-
-def run_limited(fn: Callable[..., Any], *args: Any, seconds: float, memory_mb: int, **kwargs: Any) -> Any:
-    """Run ``fn(*args, **kwargs)`` in a child process and return its (picklable) result.
-
-    The child gets RLIMIT_AS = its inherited address space + ``memory_mb`` MB and
-    ``seconds`` of wall clock. Raises InputError("time limit of 30 s exceeded"),
-    InputError("memory limit of 512 MB exceeded") or InputError for runaway recursion;
-    a DerivlabError raised by ``fn`` is re-raised as is.
-    """
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    ctx = multiprocessing.get_context(method)
-    receiver, sender = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(sender, fn, args, kwargs, memory_mb), daemon=True)
-    proc.start()
-    sender.close()
-    try:
-        if not receiver.poll(seconds):
-            raise InputError(f"time limit of {seconds:g} s exceeded")
-        try:
-            status, payload = receiver.recv()
-        except (EOFError, OSError):
-            raise InputError(f"memory limit of {memory_mb} MB exceeded (the checker process died)") from None
-    finally:
-        receiver.close()
-        if proc.is_alive():
-            proc.kill()
-        proc.join(5)
-    if status == "ok":
-        return payload
-    if status == "memory":
-        raise InputError(f"memory limit of {memory_mb} MB exceeded")
-    if status == "recursion":
-        raise InputError("input nested too deeply (recursion limit reached)")
-    if isinstance(payload, DerivlabError):
-        raise payload
-    raise payload

@@ -171,6 +171,11 @@ class ToExpression(Transformer_NonRecursive):
     def _undeclared(self, item: Unknown) -> Unparsed:
         after = self.text[item.key.end:].lstrip()
         known = ", ".join(self.scope.spelling_examples())
+        glued = re.search(r"\\[A-Za-z]+$", self.text[:item.key.start])
+        if glued:  # \odott: a known command with letters glued on, e.g. a typo
+            typed = glued.group(0) + re.match(r"[A-Za-z]*", self.text[item.key.start:]).group(0)
+            return Unparsed(f"unknown command '{typed}': did you mean '{glued.group(0)}'? (it was read as "
+                            f"'{glued.group(0)}' followed by the undeclared symbol '{item.text}')", glued.start())
         if after.startswith("("):
             return Unparsed(
                 f"{item.text}(…) is ambiguous: '{item.text}' is not declared by the context '{self.scope.name}', "

@@ -18,6 +18,7 @@ or refuse. The first word of prose gives it a role:
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -46,8 +47,9 @@ _PROSE_BEFORE_INLINE = re.compile(
     r"plug\s+in|substituting|substitute|rescale|rescaling|using|writing|write|choose|choosing)\b[^.$]{0,40}$",
     re.I)
 ASSIGN_SIGN = re.compile(r":=|\\coloneqq(?![a-zA-Z])|\\triangleq(?![a-zA-Z])|\\doteq(?![a-zA-Z])")
-_DEFINITION_SIGN = re.compile(ASSIGN_SIGN.pattern + r"|(?<![:<>!\\])=(?!=)")
-_PLAIN_EQUALS = re.compile(r"(?<![:<>!\\])=(?!=)")
+PLAIN_EQUALS = re.compile(r"(?<![:<>!\\])(?<!\\not)(?<!\\not )=(?!=)")  # not of <= >= != := == \not=
+_DEFINITION_SIGN = re.compile(ASSIGN_SIGN.pattern + "|" + PLAIN_EQUALS.pattern)
+_PLAIN_EQUALS = PLAIN_EQUALS
 _DEFINITION_SPLIT = re.compile(r",|;|\\text\s*\{\s*and\s*\}|\\mbox\s*\{\s*and\s*\}|\u2003")
 
 
@@ -88,6 +90,7 @@ def role_of(content: str, after_script: bool) -> str:
         return "math"
     if CONJUNCTION.match(text):
         return "conjunction"
+    text = text.lstrip("([ ")  # "(since …)", "(where $p = 1/2$)"
     if DEFINITION_VERB.match(text):
         return "define"
     if REASON_WORD.match(text):
@@ -97,17 +100,18 @@ def role_of(content: str, after_script: bool) -> str:
     return "annotation"
 
 
-def text_commands(span: Span) -> list[TextCommand]:
+@functools.lru_cache(maxsize=32)
+def text_commands(span: Span) -> tuple[TextCommand, ...]:
     """Every \\text-like command of ``span`` in order, with its role (linear: groups are skipped whole)."""
     out, pos = [], 0
     text = span.text
     while True:
         m = TEXT_COMMAND.search(text, pos)
         if not m:
-            return out
+            return tuple(out)
         end = group_end(text, m.end())
         if end < 0:
-            return out  # an unclosed group is reported by the document pass
+            return tuple(out)  # an unclosed group is reported by the document pass
         after_script = _after_script(text, m.start())
         content = span.sub(m.end() + 1, end - 1)
         out.append(TextCommand(span.sub(m.start(), end), content, role_of(content.text, after_script)))
@@ -169,5 +173,5 @@ def split_definitions(span: Span, kind: str, effective: int) -> list[Definition]
         plain = part.text[a:b] == "="
         out.append(Definition(part.sub(0, a).stripped(), body.stripped(),
                               "let" if kind == ":=" and plain else kind, effective,
-                              None if plain else rest.stripped()))
+                              None if plain and not more else rest.stripped()))
     return out

@@ -39,6 +39,25 @@ def _escape(text: str) -> str:
     return escape(text)
 
 
+def report_html(report: Any) -> str:
+    """Jupyter's view: the table of steps, each typeset (MathJax), with its verdict and message."""
+    from derivlab.notebook import Html, math, paragraph, table, verdict
+
+    rows = [[s.index, s.line, math(f"{s.lhs_latex} = {s.rhs_latex}"), verdict(s.verdict), s.message]
+            for s in report.steps]
+    parts = [table(["step", "line", "step checked", "verdict", "message"], rows,
+                   caption=f"{report.file} (context {report.context})")]
+    bad = next((s for s in report.steps if s.index == report.first_bad_step), None)
+    if bad is not None and bad.counterexample:
+        parts.append(paragraph(f"counterexample for step {bad.index}: {json.dumps(bad.counterexample)}"))
+    if bad is not None and bad.hint:
+        parts.append(paragraph(f"hint: {bad.hint}"))
+    parts += [paragraph(f"note: {note}") for note in report.notes]
+    first = f" (first bad step: {report.first_bad_step})" if report.first_bad_step else ""
+    parts.append(Html(f"<p>derivation: {verdict(report.verdict)}{first}</p>"))
+    return "".join(parts)
+
+
 # ---- expressions as readable text (not LaTeX): one rule per node type ------------------------------
 
 from derivlab.checking.expr import (  # noqa: E402  (the report half above needs nothing from expr)

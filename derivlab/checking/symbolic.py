@@ -16,7 +16,7 @@ import sympy as sp
 
 from derivlab.checking.expr import (
     Add, Const, DiagOf, DiagPart, Divide, Entry, Expectation, Expr, Hadamard, Identity, Indicator, MatMul, Named,
-    Neg, Norm, Ones, Power, Scale, Slice, Sum, Trace, Transpose, Var, dispatch, free_variables,
+    Neg, Norm, Ones, Power, Scale, Slice, Sum, Trace, Transpose, Var, dispatch,
 )
 from derivlab.derivations.bernoulli_moments import expect_polynomial
 
@@ -157,7 +157,3 @@ def _rows(v: Any) -> list[list[sp.Rational]]:
     if v and isinstance(v[0], list):
         return [[_rational(x) for x in row] for row in v]
     return [[_rational(x)] for x in v]
-
-
-def variables_of(lhs: Expr, rhs: Expr) -> set[str]:
-    return set(free_variables(lhs)) | set(free_variables(rhs))

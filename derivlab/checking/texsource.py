@@ -1,16 +1,19 @@
-"""Pass 0 of reading a .tex file: what TeX itself would never read, and what is broken.
+r"""Pass 0 of reading a .tex file: what TeX itself would never read, and what is broken.
 
 ``hide_unread`` blanks (same length, so positions stay file positions) every
-``%`` comment, ``\\begin{verbatim|comment|…}…\\end{…}``, ``\\iffalse…\\fi`` and
-``\\verb|…|``, in one left-to-right scan: a ``%`` starts a comment when an even
-number of backslashes precedes it (``\\\\%`` is a line break, then a comment;
-``\\%`` is a percent sign). ``structure_problems`` finds an environment, a
+``%`` comment, ``\begin{verbatim|comment|…}…\end{…}``, ``\iffalse…\fi`` and
+``\verb|…|`` (and Markdown code blocks), in one left-to-right scan: a ``%`` starts a comment when an even
+number of backslashes precedes it (``\\%`` is a line break, then a comment;
+``\%`` is a percent sign). ``structure_problems`` finds an environment, a
 display or inline formula, or a brace group that is never closed (a file cut off
-mid-formula) and an ``\\end`` that closes the wrong environment, each with its
+mid-formula) and an ``\end`` that closes the wrong environment, each with its
 offset and a one-line reason. Both are linear in the size of the text.
 
-    >>> hide_unread("a \\\\% note\\n\\\\% kept").replace(" ", "")
-    'a\\\\\\\\\\n\\\\%kept'
+    >>> text, problems = hide_unread("a = b \\\\% note\n100\\% kept")
+    >>> text.split()
+    ['a', '=', 'b', '\\\\', '100\\%', 'kept']
+    >>> structure_problems(r"\begin{align*} a = b")
+    [Problem(offset=0, reason='\\begin{align*} is never closed (the file ends inside it)', end=None)]
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ _UNREAD = re.compile(
     r"|\\begin\s*\{(?P<env>" + "|".join(re.escape(e) for e in UNREAD_ENVIRONMENTS) + r")\}"
     r"|(?P<iffalse>\\iffalse)(?![a-zA-Z])"
     r"|\\verb\*?(?P<verb>[^a-zA-Z\s*])"
+    r"|(?m:^(?P<fence>[ \t]*(?:```|~~~))[^\n]*$)"  # a Markdown code block
 )
 _IF_OR_FI = re.compile(r"\\(if[a-zA-Z]*|fi)(?![a-zA-Z])")
 _STRUCTURE = re.compile(
@@ -79,6 +83,12 @@ def hide_unread(text: str) -> tuple[str, list[Problem]]:
                     break
             else:
                 problems.append(Problem(a, "\\iffalse is never closed by \\fi"))
+        elif m.group("fence"):
+            a, fence = m.start(), m.group("fence").strip()
+            found = re.compile(r"(?m)^[ \t]*" + re.escape(fence) + r"[ \t]*$").search(text, m.end())
+            if not found:
+                problems.append(Problem(a, f"the code block opened by {fence} is never closed"))
+            end = found.end() if found else len(text)
         else:
             a = m.start()
             end = text.find(m.group("verb"), m.end())

@@ -16,7 +16,6 @@ from typing import Any
 from derivlab.checking.expr import (
     Add, DiagOf, DiagPart, Divide, Expectation, Expr, Named, Neg, Norm, Power, Trace, Transpose, Var,
 )
-from derivlab.checking.failures import Undecided
 
 INSIDE_MAX = 3
 OUTSIDE_MAX = 1

@@ -72,6 +72,26 @@ class WeightsReport:
             console.print(self.message)
 
 
+    def _repr_html_(self) -> str:
+        from derivlab.notebook import Html, paragraph, table, verdict
+
+        head = Html(f"<p>{_html_escape(self.file or 'weights')} on the {self.task} task: {verdict(self.verdict)} "
+                    f"({self.sequences_checked - self.failures}/{self.sequences_checked} sequences pass)</p>")
+        parts = [head]
+        if self.worst:
+            title = "worst sequence" if self.verdict == "fail" else "closest to failing"
+            rows = [[r, _fmt(o), _fmt(t)] for r, (o, t) in enumerate(zip(self.worst["output"], self.worst["target"]))]
+            parts.append(table(["row", "output", "target"], rows, caption=f"{title}: {self.worst['sequence']}"))
+        parts.append(paragraph(self.diagnosis.message if self.diagnosis is not None else self.message))
+        return "".join(parts)
+
+
+def _html_escape(text: str) -> str:
+    import html
+
+    return html.escape(text)
+
+
 def _fmt(row: list[float | None]) -> str:
     return "[" + ", ".join("nan" if x is None else f"{x:.4g}" for x in row) + "]"
 

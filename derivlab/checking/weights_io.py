@@ -46,15 +46,27 @@ class Weights:
     def qk_dim(self) -> int:
         return int(self.Km.shape[1])
 
-    def as_dict(self) -> dict[str, np.ndarray | None]:
-        return {"Km": self.Km, "Qm": self.Qm, "Vm": self.Vm, "pos": self.pos}
-
 
 def read_weights(path: Path, task: str) -> Weights:
     """Load ``path`` (.json or .npz) and check its shapes for ``task``; InputError with one line otherwise."""
     spec = get_task(task)
     raw = _load_arrays(Path(path))
     return check_shapes(raw, spec)
+
+
+def weights_from_mapping(data: Any, task: str) -> Weights:
+    """Weights given in Python: a mapping with Km, Qm, Vm[, pos], each a list of rows, a NumPy
+    array or a tensor (anything with ``tolist()``), checked exactly like a JSON file."""
+    spec = get_task(task)
+    if not hasattr(data, "keys"):
+        raise InputError(f"weights must be a mapping with keys Km, Qm, Vm[, pos], got {type(data).__name__}")
+    plain = {k: (data[k].tolist() if hasattr(data[k], "tolist") else data[k]) for k in KEYS if k in data}
+    missing = [k for k in REQUIRED if plain.get(k) is None]
+    if missing:
+        raise InputError(f"missing key {missing[0]} (a list of rows); expected keys Km, Qm, Vm and optional pos")
+    budget = [MAX_ELEMENTS]
+    arrays = {k: _json_matrix(k, v, budget) for k, v in plain.items() if v is not None}
+    return check_shapes(arrays, spec)
 
 
 # --- loading ---------------------------------------------------------------------------
@@ -234,7 +246,7 @@ def _shape(a: np.ndarray) -> str:
 
 
 def check_shapes(raw: dict[str, np.ndarray], task: Task) -> Weights:
-    """The shapes problems.md asks for, with a message naming the key and the expected shape."""
+    """The shapes docs/spec/problems.md asks for, with a message naming the key and the expected shape."""
     pos = raw.get("pos")
     for key, M in raw.items():
         if key in ("Km", "Qm", "pos") and M.shape[1] > MAX_WIDTH:

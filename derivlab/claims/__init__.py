@@ -17,20 +17,11 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Sequence
 
 from derivlab.derivations.proof import Proof
+from derivlab.derivations.statements import STATEMENTS, Statement
 from derivlab.errors import InputError
 
-CLAIM_IDS: tuple[str, ...] = (
-    "dropout.identity",
-    "dropout.rescaled-ridge",
-    "dropout.minimizer",
-    "dropout.torch-inverted",
-    "attention.numpy-torch",
-    "attention.identity",
-    "attention.first",
-    "attention.unique",
-    "noise.additive-gaussian",
-    "noise.gaussian-dropout",
-)
+#: The stable claim ids (docs/spec/interfaces.md), in the order of their statements.
+CLAIM_IDS: tuple[str, ...] = tuple(s.claim for s in STATEMENTS)
 
 
 @dataclass(frozen=True)
@@ -42,7 +33,7 @@ class ConfirmOptions:
 
 
 @dataclass(frozen=True)
-class Outcome:
+class ConfirmationOutcome:
     """What a numeric confirmation returns: did the numbers agree, and the statistics behind it."""
 
     agrees: bool
@@ -54,20 +45,30 @@ class Confirmation:
     """A numeric confirmation of a claim, e.g. kind = "monte-carlo" or "torch-sgd"."""
 
     kind: str
-    run: Callable[[ConfirmOptions], Outcome]
+    run: Callable[[ConfirmOptions], ConfirmationOutcome]
     description: str = ""
 
 
 @dataclass(frozen=True)
 class Claim:
-    """A statement with its proof and confirmations. ``prove`` derives it with SymPy."""
+    """A statement (both sides, ``derivlab.derivations.statements``) with its proof, its numeric
+    confirmations and the wrong variants they must reject. ``prove`` derives it with SymPy."""
 
     id: str
     title: str
-    statement_latex: str
+    statement: Statement
     prove: Callable[[], Proof]
     confirmations: tuple[Confirmation, ...]
-    question: str = ""
+    variants: tuple[Any, ...] = ()
+
+    @property
+    def statement_latex(self) -> str:
+        return self.statement.latex
+
+    @property
+    def question(self) -> str:
+        """The homework question it answers: "Q3", "Q2(a)" ... "Q2(d)"."""
+        return self.statement.question
 
 
 @dataclass(frozen=True)
@@ -154,6 +155,18 @@ class VerifyReport:
         console.print(table)
         console.print("[green]all claims verified[/]" if self.ok else "[red]some claims failed[/]")
 
+    def _repr_html_(self) -> str:
+        from derivlab.notebook import Html, math, table, verdict
+
+        rows = []
+        for c in self.claims:
+            numeric = Html("<br>".join(f"{n.kind}: {verdict(n.status)}" for n in c.numeric))
+            rows.append([Html(f"<code>{c.id}</code>"), math(c.statement_latex),
+                         Html(f"{verdict(c.symbolic.status)} ({c.symbolic.method})"), numeric,
+                         verdict("yes" if c.ok else "no")])
+        summary = "all claims verified" if self.ok else "some claims failed"
+        return table(["claim", "statement", "symbolic", "numeric", "ok"], rows, caption=f"derivlab verify: {summary}")
+
 
 def _headline(details: dict) -> str:
     from rich.markup import escape
@@ -210,6 +223,15 @@ def all_claims() -> dict[str, Claim]:
     ordered = {cid: found[cid] for cid in CLAIM_IDS if cid in found}
     ordered.update({cid: c for cid, c in found.items() if cid not in ordered})
     return ordered
+
+
+def claims_for_question(question: str) -> list[Claim]:
+    """The claims answering ``question`` in ``CLAIM_IDS`` order; "Q2" also selects Q2(a)-(d).
+
+    >>> [c.id for c in claims_for_question("Q2(c)")]
+    ['attention.first']
+    """
+    return [c for c in all_claims().values() if c.question == question or c.question.startswith(question + "(")]
 
 
 def select_claims(ids: Iterable[str] | None) -> list[Claim]:

@@ -14,7 +14,8 @@ from dataclasses import replace
 import numpy as np
 import sympy as sp
 
-from derivlab.claims import Claim, Confirmation, ConfirmOptions, Outcome
+from derivlab.claims import Claim, Confirmation, ConfirmOptions, ConfirmationOutcome
+from derivlab.derivations import statements
 from derivlab.derivations.proof import Proof, ProofStep, as_sympy
 
 #: The thresholds as the claims state them; each proof checks them against the derivation.
@@ -29,16 +30,6 @@ _TITLES = {
     "first": "Q2(c): the first-token design attends to position 0; passes iff c ≥ c*",
     "unique": "Q2(d): the unique-token design gets every sign right iff c > c* (b = 1/2)",
 }
-
-_STATEMENTS = {
-    "identity": r"K_m = Q_m = c I_3,\ V_m = I_3:\ \mathrm{out}_i = \frac{m\,e^{c^2/\sqrt3}\,e_{t_i} + \sum_{u \ne t_i} n_u e_u}"
-                r"{m\,e^{c^2/\sqrt3} + L - m};\ \text{allclose on all 1092 inputs} \iff c \ge \sqrt{\sqrt3\,\log(5\cdot 10^8 - 5)}",
-    "first": r"w_{\text{first}} = \frac{e^{c^2}}{e^{c^2} + L - 1};\ \text{allclose on all 120 inputs} \iff "
-             r"c \ge \sqrt{\log(3\cdot 10^8 - 3)}",
-    "unique": r"\mathrm{out} = \frac{e^{b s} - (m-1)e^{s} - (L-m+1)}{e^{b s} + (m-1)e^{s} + L-m+1},\ s = c^2/\sqrt8;\ "
-              r"\text{every sign right at } b = \tfrac12 \iff c > \sqrt{2\sqrt8\,\log 4}",
-}
-
 
 def _design_proof(task: str) -> Proof:
     from derivlab.derivations.attention_proofs import attention_design_proof
@@ -59,7 +50,7 @@ def _design_proof(task: str) -> Proof:
 # --- confirmations: the designs ------------------------------------------------------------------
 
 
-def _torch_forward_on_every_input(task: str, options: ConfirmOptions) -> Outcome:
+def _torch_forward_on_every_input(task: str, options: ConfirmOptions) -> ConfirmationOutcome:
     """PyTorch (float64) forward of the design on every input vs the closed form; the criterion on torch's outputs."""
     import torch
 
@@ -86,13 +77,13 @@ def _torch_forward_on_every_input(task: str, options: ConfirmOptions) -> Outcome
     passed, _, _ = judge_outputs(task, batch, out)
     failures = int(np.sum(~passed))
     agrees = diff_out <= 1e-9 and diff_w <= 1e-9 and failures == 0
-    return Outcome(agrees, {
+    return ConfirmationOutcome(agrees, {
         "headline": f"{len(batch.names)} inputs, |torch − closed form| ≤ {max(diff_out, diff_w):.1e}, {failures} criterion failures",
         "inputs": len(batch.names), "max_abs_diff_output": diff_out, "max_abs_diff_weights": diff_w,
         "tolerance": 1e-9, "criterion_failures": failures, "scales": design.params, "dtype": "float64"})
 
 
-def _threshold_bracket(task: str, options: ConfirmOptions, rel: float = 1e-4) -> Outcome:
+def _threshold_bracket(task: str, options: ConfirmOptions, rel: float = 1e-4) -> ConfirmationOutcome:
     """The design at c*(1 − rel) fails on some input (the predicted worst one among them); at c*(1 + rel) all pass."""
     from derivlab.derivations.attention_thresholds import scale_threshold
     from derivlab.transformers.criterion import evaluate_on_all_inputs
@@ -105,7 +96,7 @@ def _threshold_bracket(task: str, options: ConfirmOptions, rel: float = 1e-4) ->
     failing = [lo.batch.names[i] for i in np.flatnonzero(~lo.passed)]
     worst_predicted = th.worst_sequence in failing
     agrees = lo.failures > 0 and hi.failures == 0 and worst_predicted
-    return Outcome(agrees, {
+    return ConfirmationOutcome(agrees, {
         "headline": f"c* = {th.value:.6f}: ×(1 − {rel:g}) fails {lo.failures}/{len(lo.passed)} (incl. {th.worst_sequence}), "
                     f"×(1 + {rel:g}) fails {hi.failures}",
         "threshold": th.value, "threshold_exact": str(th.exact), "below": below, "above": above,
@@ -117,23 +108,56 @@ def _threshold_bracket(task: str, options: ConfirmOptions, rel: float = 1e-4) ->
 # --- confirmations: NumPy vs PyTorch -------------------------------------------------------------
 
 
-def _mutant_outputs(seq, Km, Qm, Vm, pos) -> dict[str, np.ndarray | None]:
-    """Plausible wrong versions of the notebook's formula (each must be told apart from PyTorch)."""
-    from derivlab.transformers.attention import stable_softmax, with_positions
+def _variant_outputs(seq, Km, Qm, Vm, pos) -> dict[str, np.ndarray | None]:
+    """The claim's wrong variants (``attention_variants.WRONG_VARIANTS``) in NumPy; None where a
+    variant is not defined at these shapes (e.g. untransposed weights that are not square)."""
+    from derivlab.transformers.attention_variants import WRONG_VARIANTS, NumpyOps
 
-    x = with_positions(seq, pos)
-    K, Q, V = x @ Km, x @ Qm, x @ Vm
-    scores = Q @ K.T / np.sqrt(Km.shape[1])
-    out = {"softmax over queries": stable_softmax(scores, axis=0) @ V,
-           "no 1/sqrt(qk_dim)": stable_softmax(Q @ K.T, axis=-1) @ V,
-           "weights not transposed (x Wᵀ with W = Km)": None}
-    if Km.shape[0] == Km.shape[1]:
-        Kt, Qt, Vt = x @ Km.T, x @ Qm.T, x @ (Vm.T if Vm.shape[0] == Vm.shape[1] else Vm)
-        out["weights not transposed (x Wᵀ with W = Km)"] = stable_softmax(Qt @ Kt.T / np.sqrt(Km.shape[1])) @ Vt
+    ops, p = NumpyOps(), None if pos is None else pos[: len(seq)]
+    out: dict[str, np.ndarray | None] = {}
+    for v in WRONG_VARIANTS:
+        try:
+            out[v.name] = np.asarray(v.forward(ops, seq, Km.T, Qm.T, Vm.T, p))
+        except ValueError:  # shapes that do not multiply: this variant does not exist here
+            out[v.name] = None
     return out
 
 
-def _numpy_torch_trials(options: ConfirmOptions) -> Outcome:
+def _sdpa_oracle(rng: np.random.Generator, shapes: int) -> tuple[float, int]:
+    """torch.nn.functional.scaled_dot_product_attention as an independent oracle: for each of
+    ``shapes`` random weight sets, a batch of 8 sequences of ONE length goes through SDPA in one
+    call (Q, K, V from x = [seq | pos]) and is compared with NumpyTransformer and PytorchTransformer
+    on every sequence. Returns (max |difference|, sequences compared)."""
+    import torch
+
+    from derivlab.transformers.numpy_model import NumpyTransformer
+    from derivlab.transformers.torch_model import PytorchTransformer
+
+    worst, compared = 0.0, 0
+    for _ in range(shapes):
+        token_dim, qk, v, pos_dim, length = (int(rng.integers(1, 7)), int(rng.integers(1, 5)), int(rng.integers(1, 5)),
+                                             int(rng.integers(0, 4)), int(rng.integers(1, 6)))
+        d = token_dim + pos_dim
+        Km, Qm, Vm = rng.normal(size=(d, qk)), rng.normal(size=(d, qk)), rng.normal(size=(d, v))
+        pos = rng.normal(size=(5, pos_dim)) if pos_dim else None
+        seqs = rng.normal(size=(8, length, token_dim))
+        x = seqs if pos is None else np.concatenate([seqs, np.broadcast_to(pos[:length], (8, length, pos_dim))], -1)
+        xt = torch.tensor(x)
+        Q, K, V = (xt @ torch.tensor(M) for M in (Qm, Km, Vm))
+        sdpa = torch.nn.functional.scaled_dot_product_attention(Q, K, V).numpy()
+        model = PytorchTransformer(token_dim, qk, v, pos_dim=pos_dim or None, max_seq_len=5).double()
+        model.load_numpy_weights(Km, Qm, Vm, pos)
+        numpy_model = NumpyTransformer(Km, Qm, Vm, pos)
+        with torch.no_grad():
+            for b in range(8):
+                twin = model(torch.tensor(seqs[b])).numpy()
+                worst = max(worst, float(np.max(np.abs(sdpa[b] - numpy_model.forward(seqs[b])))),
+                            float(np.max(np.abs(sdpa[b] - twin))))
+                compared += 1
+    return worst, compared
+
+
+def _numpy_torch_trials(options: ConfirmOptions) -> ConfirmationOutcome:
     """The notebook's 10-trial test (float32, allclose rtol 1e-3) and random shapes in float64 (tight)."""
     import torch
 
@@ -171,16 +195,22 @@ def _numpy_torch_trials(options: ConfirmOptions) -> Outcome:
         with torch.no_grad():
             got = model(torch.tensor(seq)).numpy()
         max_diff = max(max_diff, float(np.max(np.abs(got - NumpyTransformer(Km, Qm, Vm, pos).forward(seq)))))
-        for name, wrong in _mutant_outputs(seq, Km, Qm, Vm, pos).items():
+        for name, wrong in _variant_outputs(seq, Km, Qm, Vm, pos).items():
             if wrong is not None:
                 killed[name] = killed.get(name, False) or not np.allclose(wrong, got, rtol=1e-3, atol=1e-6)
     mutants_killed = sum(killed.values())
-    agrees = notebook_ok == 10 and max_diff <= 1e-10 and mutants_killed == len(killed) == 3
-    return Outcome(agrees, {
+    sdpa_diff, sdpa_sequences = _sdpa_oracle(rng, shapes // 4)
+    from derivlab.transformers.attention_variants import WRONG_VARIANTS
+
+    agrees = (notebook_ok == 10 and max_diff <= 1e-10 and sdpa_diff <= 1e-10
+              and mutants_killed == len(killed) == len(WRONG_VARIANTS))
+    return ConfirmationOutcome(agrees, {
         "headline": f"notebook test {notebook_ok}/10, {shapes} random shapes |diff| ≤ {max_diff:.1e}, "
+                    f"SDPA oracle on {sdpa_sequences} sequences |diff| ≤ {sdpa_diff:.1e}, "
                     f"{mutants_killed}/{len(killed)} wrong formulas rejected",
         "notebook_trials_passed": notebook_ok, "notebook_trials": 10, "random_shapes": shapes,
-        "max_abs_diff_float64": max_diff, "mutants": killed})
+        "max_abs_diff_float64": max_diff, "sdpa_sequences": sdpa_sequences, "sdpa_max_abs_diff": sdpa_diff,
+        "mutants": killed})
 
 
 def _numpy_torch_proof() -> Proof:
@@ -191,23 +221,23 @@ def _numpy_torch_proof() -> Proof:
 
 def attention_claims() -> list[Claim]:
     """``attention.numpy-torch``, ``attention.identity``, ``attention.first``, ``attention.unique``."""
+    from derivlab.transformers.attention_variants import WRONG_VARIANTS
+
     claims = [Claim(
         "attention.numpy-torch", "Q2(a): PyTorchTransformer computes NumpyTransformer's formula",
-        r"\mathrm{Linear}_{K_m^\top}([X \mid P]) = [X \mid P] K_m,\ "
-        r"\mathrm{softmax}\big(QK^\top/\sqrt{d_{qk}}\big)V \text{ agree (positions concatenated)}",
-        _numpy_torch_proof,
+        statements.NUMPY_TORCH, _numpy_torch_proof,
         (Confirmation("torch-forward", _numpy_torch_trials,
-                      "the notebook's 10 trials, random shapes in float64, and three wrong formulas rejected"),),
-        question="Q2(a)")]
+                      "the notebook's 10 trials, random shapes in float64, torch's scaled_dot_product_attention "
+                      "as an oracle, and every wrong formula rejected"),),
+        WRONG_VARIANTS)]
     for task in ("identity", "first", "unique"):
         claims.append(Claim(
-            f"attention.{task}", _TITLES[task], _STATEMENTS[task],
+            f"attention.{task}", _TITLES[task], statements.by_id(f"attention.{task}"),
             lambda task=task: _design_proof(task),
             (Confirmation("torch-forward", lambda o, task=task: _torch_forward_on_every_input(task, o),
                           "PyTorch forward (float64) of the design on every input against the closed form"),
-             Confirmation("exact-enumeration", lambda o, task=task: _threshold_bracket(task, o),
-                          "the criterion on every input just below and just above the derived threshold")),
-            question={"identity": "Q2(b)", "first": "Q2(c)", "unique": "Q2(d)"}[task]))
+             Confirmation("threshold-bracket", lambda o, task=task: _threshold_bracket(task, o),
+                          "the criterion on every input just below and just above the derived threshold"))))
     return claims
 
 

@@ -1,4 +1,4 @@
-"""Numeric confirmations of the dropout claims: each returns an Outcome whose details hold
+"""Numeric confirmations of the dropout claims: each returns an ConfirmationOutcome whose details hold
 the statistics, and each must be able to fail (every known wrong variant has to be
 rejected by the same run, or the confirmation disagrees: an underpowered test
 confirms nothing). p is the KEEP probability (torch's Dropout argument is 1 − p).
@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from derivlab.claims import ConfirmOptions, Outcome
+from derivlab.claims import ConfirmOptions, ConfirmationOutcome
 from derivlab.derivations import dropout_closed_forms as closed
 from derivlab.derivations.dropout_variants import (
     CORRECT_IDENTITY,
@@ -39,7 +39,7 @@ def _sizes(options: ConfirmOptions) -> tuple[tuple[int, int], ...]:
 
 
 def _enumerate_objective(options: ConfirmOptions, correct: ObjectiveVariant, wrong: tuple[ObjectiveVariant, ...],
-                         rescaled: bool) -> Outcome:
+                         rescaled: bool) -> ConfirmationOutcome:
     """Exact E_R over all 2^(nd) masks against the correct value (equality) and every wrong one (inequality)."""
     equal, masks, rejected = [], 0, {v.name: False for v in wrong}
     for k, (n, d) in enumerate(_sizes(options)):
@@ -52,16 +52,16 @@ def _enumerate_objective(options: ConfirmOptions, correct: ObjectiveVariant, wro
         for v in wrong:
             rejected[v.name] |= truth != v.value(prob.X, prob.y, w, p)
     killed = sum(rejected.values())
-    return Outcome(all(equal) and killed == len(wrong), {
+    return ConfirmationOutcome(all(equal) and killed == len(wrong), {
         "headline": f"exact at {sum(equal)}/{len(equal)} sizes; {killed}/{len(wrong)} wrong variants unequal",
         "sizes": [list(s) for s in _sizes(options)], "masks_enumerated": masks, "arithmetic": "fractions.Fraction",
         "keep_probability": str(rational_problem(1, 1).keep_probability), "equal_at_each_size": equal,
-        "wrong_variants_rejected": rejected, "convention": CONVENTION,
+        "wrong_variants": {name: {"rejected": r} for name, r in rejected.items()}, "convention": CONVENTION,
     })
 
 
 def _monte_carlo_objective(options: ConfirmOptions, correct: ObjectiveVariant, wrong: tuple[ObjectiveVariant, ...],
-                           rescaled: bool) -> Outcome:
+                           rescaled: bool) -> ConfirmationOutcome:
     """Monte Carlo at 50 x 10: the correct value inside the 1 − 1e-6 interval, every wrong value outside."""
     prob = regression_problem(seed=options.seed)
     p = prob.keep_probability
@@ -80,29 +80,30 @@ def _monte_carlo_objective(options: ConfirmOptions, correct: ObjectiveVariant, w
         "headline": f"z={result.z:+.2f}, {sum(v['rejected'] for v in variants.values())}/{len(wrong)} wrong rejected "
                     f"(min |z| {min(abs(v['z']) for v in variants.values()):.0f})",
         "size": list(prob.shape), "keep_probability": p, "wrong_variants": variants,
-        "decision": "agree when |z| < 4.89 (two-sided false-alarm rate 1e-6); every wrong variant must be rejected",
+        "decision": f"agree when |z| < {monte_carlo.Z_THRESHOLD:.2f} (two-sided false-alarm rate "
+                    f"{monte_carlo.FALSE_ALARM_RATE:g}); every wrong variant must be rejected",
         "convention": CONVENTION,
     })
-    return Outcome(result.agrees and all_rejected, details)
+    return ConfirmationOutcome(result.agrees and all_rejected, details)
 
 
-def identity_enumeration(options: ConfirmOptions) -> Outcome:
+def identity_enumeration(options: ConfirmOptions) -> ConfirmationOutcome:
     return _enumerate_objective(options, CORRECT_IDENTITY, IDENTITY_VARIANTS, rescaled=False)
 
 
-def identity_monte_carlo(options: ConfirmOptions) -> Outcome:
+def identity_monte_carlo(options: ConfirmOptions) -> ConfirmationOutcome:
     return _monte_carlo_objective(options, CORRECT_IDENTITY, IDENTITY_VARIANTS, rescaled=False)
 
 
-def ridge_enumeration(options: ConfirmOptions) -> Outcome:
+def ridge_enumeration(options: ConfirmOptions) -> ConfirmationOutcome:
     return _enumerate_objective(options, CORRECT_RESCALED_RIDGE, RESCALED_RIDGE_VARIANTS, rescaled=True)
 
 
-def ridge_monte_carlo(options: ConfirmOptions) -> Outcome:
+def ridge_monte_carlo(options: ConfirmOptions) -> ConfirmationOutcome:
     return _monte_carlo_objective(options, CORRECT_RESCALED_RIDGE, RESCALED_RIDGE_VARIANTS, rescaled=True)
 
 
-def minimizer_exact_gradient(options: ConfirmOptions) -> Outcome:
+def minimizer_exact_gradient(options: ConfirmOptions) -> ConfirmationOutcome:
     """E_R ∇ over all masks, in rationals, is exactly 0 at w̃*; p·w̃* is exactly the ridge solution; wrong ones ≠ 0."""
     zero, twin, rejected = [], [], {v.name: False for v in MINIMIZER_VARIANTS}
     for k, (n, d) in enumerate(_sizes(options)):
@@ -120,15 +121,16 @@ def minimizer_exact_gradient(options: ConfirmOptions) -> Outcome:
             gradient = dropout_enumeration.expected_gradient(prob.X, prob.y, candidate, p)
             rejected[v.name] |= any(g != 0 for g in gradient)
     killed = sum(rejected.values())
-    return Outcome(all(zero) and all(twin) and killed == len(MINIMIZER_VARIANTS), {
+    return ConfirmationOutcome(all(zero) and all(twin) and killed == len(MINIMIZER_VARIANTS), {
         "headline": f"gradient exactly 0 at {sum(zero)}/{len(zero)} sizes; {killed}/{len(MINIMIZER_VARIANTS)} wrong ≠ 0",
         "sizes": [list(s) for s in _sizes(options)], "gradient_zero": zero, "rescaled_twin_exact": twin,
-        "wrong_variants_rejected": rejected, "arithmetic": "fractions.Fraction, all 2^(nd) masks",
+        "wrong_variants": {name: {"rejected": r} for name, r in rejected.items()},
+        "arithmetic": "fractions.Fraction, all 2^(nd) masks",
         "convention": CONVENTION,
     })
 
 
-def minimizer_monte_carlo(options: ConfirmOptions) -> Outcome:
+def minimizer_monte_carlo(options: ConfirmOptions) -> ConfirmationOutcome:
     """At 50 x 10 the sampled gradient at w̃* is 0 (Bonferroni over d, total false alarms 1e-6); wrong ones are not."""
     prob = regression_problem(seed=options.seed)
     samples = MC_SAMPLES[options.quick]
@@ -141,10 +143,11 @@ def minimizer_monte_carlo(options: ConfirmOptions) -> Outcome:
     details.update({
         "headline": f"max|z|={result.max_abs_z:.2f} (<{result.threshold:.2f}); "
                     f"{sum(rejected.values())}/{len(wrong)} wrong rejected",
-        "wrong_variants": {name: {"max_abs_z": r.max_abs_z, "rejected": rejected[name]} for name, r in wrong.items()},
+        "wrong_variants": {name: {"z": r.max_abs_z, "rejected": rejected[name]} for name, r in wrong.items()},
+        "wrong_variants_z": "the largest |z_j| over the d gradient coordinates",
         "size": list(prob.shape), "keep_probability": prob.keep_probability, "convention": CONVENTION,
     })
-    return Outcome(result.agrees and all(rejected.values()), details)
+    return ConfirmationOutcome(result.agrees and all(rejected.values()), details)
 
 
 def _sgd_verdict(run: Any, target: np.ndarray, wrong: dict[str, np.ndarray]) -> dict:
@@ -161,7 +164,7 @@ def _sgd_verdict(run: Any, target: np.ndarray, wrong: dict[str, np.ndarray]) -> 
     }
 
 
-def torch_sgd(options: ConfirmOptions) -> Outcome:
+def torch_sgd(options: ConfirmOptions) -> ConfirmationOutcome:
     """Polyak–Ruppert averaged SGD hits w̃* (keep mask) and p·w̃* (torch.nn.Dropout); wrong targets stay far."""
     prob = regression_problem(seed=options.seed)
     X, y, p = prob.X, prob.y, prob.keep_probability
@@ -176,7 +179,7 @@ def torch_sgd(options: ConfirmOptions) -> Outcome:
         "torch-dropout": _sgd_verdict(torch_run, ridge, {"least-squares": ols, "unscaled w~*": w_star}),
     }
     k, t = verdicts["keep-mask"], verdicts["torch-dropout"]
-    return Outcome(k["agrees"] and t["agrees"], {
+    return ConfirmationOutcome(k["agrees"] and t["agrees"], {
         "headline": (f"avg rel.err {k['relative_error_averaged']:.1e}/{t['relative_error_averaged']:.1e} "
                      f"(last {k['relative_error_last']:.1e}/{t['relative_error_last']:.1e}; "
                      f"thresholds {k['threshold']:.1e}/{t['threshold']:.1e})"),
@@ -196,17 +199,4 @@ def identity_convergence_trace(*, quick: bool = True, seed: int = 0) -> dict:
     prob = regression_problem(seed=seed)
     trace = monte_carlo.convergence_trace(prob.X, prob.y, prob.w, prob.keep_probability, MC_SAMPLES[quick], seed)
     trace["exact"] = float(CORRECT_IDENTITY.value(prob.X, prob.y, prob.w, prob.keep_probability))
-    return trace
-
-
-def sgd_figure_trace(*, quick: bool = True, seed: int = 0, convention: str = "keep-mask") -> dict:
-    """For a figure: SGD iterates, their running average and the closed-form target of ``convention``."""
-    from derivlab.numerics.torch_sgd import sgd_trace
-
-    prob = regression_problem(seed=seed)
-    p = prob.keep_probability
-    trace = sgd_trace(prob.X, prob.y, p, convention=convention, steps=SGD_STEPS[quick], seed=seed)
-    target = (closed.closed_form_minimizer(prob.X, prob.y, p) if convention == "keep-mask"
-              else closed.rescaled_ridge_solution(prob.X, prob.y, p))
-    trace["closed_form"] = [float(v) for v in target]
     return trace

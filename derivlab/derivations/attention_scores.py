@@ -147,10 +147,6 @@ def score_class(task: str, query: tuple[int, int], key: tuple[int, int]) -> str:
     return _SCORE_CLASS[task](query, key)
 
 
-def value_class(task: str, key: tuple[int, int]) -> str:
-    return _VALUE_CLASS[task](key)
-
-
 @dataclass(frozen=True, eq=False)
 class KeyClassTable:
     """Score per key class and value per value class, each checked constant across its class."""

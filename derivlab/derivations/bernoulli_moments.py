@@ -16,13 +16,6 @@ from typing import Any, Iterable, Iterator, Sequence
 import sympy as sp
 
 
-def bernoulli_moment(k: int, p: Any) -> Any:
-    """E[R^k] for R ~ Bernoulli(p): 1 for k = 0 and p for every k ≥ 1."""
-    if k < 0:
-        raise ValueError("moments are defined for k >= 0")
-    return sp.Integer(1) if k == 0 else p
-
-
 def monomial_expectation(exponents: Iterable[int], p: Any) -> Any:
     """E[∏_m R_m^{k_m}] for independent Bernoulli(p) entries: p to the number of k_m ≥ 1."""
     return p ** sum(1 for k in exponents if k > 0)
@@ -42,11 +35,6 @@ def expect_polynomial(expr: Any, mask_symbols: Sequence[sp.Symbol], p: Any) -> A
     for monom, coeff in poly.terms():
         total += coeff * monomial_expectation(monom, p)
     return total
-
-
-def second_moment(same_entry: bool, p: Any) -> Any:
-    """E[R_ij R_kl]: p when (i, j) = (k, l) (idempotence), p² otherwise (independence)."""
-    return p if same_entry else p**2
 
 
 def second_moment_indexed(i: Any, j: Any, k: Any, l: Any, p: Any) -> Any:

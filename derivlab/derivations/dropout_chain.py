@@ -1,5 +1,5 @@
 """The dropout identity derived in MATRIX notation, in the student format of
-derivation-format.md (no Σ, no indices), from E_R‖y − (R ⊙ X)w̃‖² to
+docs/spec/derivation-format.md (no Σ, no indices), from E_R‖y − (R ⊙ X)w̃‖² to
 ‖y − pXw̃‖² + p(1 − p)‖Γw̃‖², then on to the rescaled ridge form.
 
 Every step is verified before it is returned, twice: for EVERY n, d by the
@@ -146,16 +146,3 @@ def _cached_chain() -> tuple[ProofStep, ...]:
 def substitution_before(index: int) -> str | None:
     """The definition row to write before step ``index`` (the rescaling), or None."""
     return RESCALING_LATEX if index == IDENTITY_STEPS else None
-
-
-def derivation_tex() -> str:
-    """The chain as one align* block in the student format (derivation-format.md)."""
-    steps = matrix_derivation_chain()
-    rows = [steps[0].latex]
-    for k, step in enumerate(steps[1:], start=1):
-        definition = substitution_before(k)
-        if definition:
-            rows.append(definition)
-        rows.append(f"&= {step.latex}")
-    body = " \\\\\n".join(rows)
-    return "\\begin{align*}\n" + body + "\n\\end{align*}\n"

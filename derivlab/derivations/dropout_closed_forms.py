@@ -64,12 +64,6 @@ def closed_form_objective(X: Any, y: Any, w: Any, p: Any) -> Any:
     return identity_right_side(p, objective_statistics(X, y, w))
 
 
-def tikhonov_matrix(X: Any) -> np.ndarray:
-    """Γ = diag(XᵀX)^{1/2}: the diagonal matrix of the column norms of X (floats)."""
-    X = np.asarray(X, dtype=float)
-    return np.diag(np.sqrt((X * X).sum(axis=0)))
-
-
 def regularized_solution(X: Any, y: Any, gram_coefficient: Any, diagonal_coefficient: Any) -> np.ndarray:
     """w solving (a XᵀX + b diag(XᵀX)) w = Xᵀy (exact for Fraction inputs)."""
     X, y = _arrays(X, y)

@@ -9,6 +9,7 @@ This is what torch.nn.Dropout's inverted scaling (kept entries times 1/p) optimi
 
 from __future__ import annotations
 
+from derivlab.derivations.statements import RESCALED_RIDGE
 from derivlab.derivations.dropout_chain import IDENTITY_STEPS, RESCALING, build_verified_chain, verify_equal
 from derivlab.derivations.dropout_symbols import Gamma_new, X, masked_inputs, p, w, w_new, y
 from derivlab.derivations.notation import Mean, SquaredNorm, add, mul, sub
@@ -28,7 +29,7 @@ def rescaled_ridge_proof() -> Proof:
     ridge = add(SquaredNorm(sub(y, mul(X, w_new))), SquaredNorm(mul(Gamma_new, w_new)))
     direct, check = verify_equal(direct_lhs, ridge)
     return Proof("dropout.rescaled-ridge", METHOD, steps, direct,
-                 detail=f"direct: E_R||y - (R⊙X) w_new/p||^2 = ||y - X w_new||^2 + ||Γ_new w_new||^2: {check}")
+                 detail=f"direct: E_R||y - (R⊙X) w_new/p||^2 = {RESCALED_RIDGE.rhs_text}: {check}")
 
 
 def torch_inverted_proof() -> Proof:

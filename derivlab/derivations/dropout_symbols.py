@@ -4,9 +4,14 @@ keep mask R (n x d, R_ij ~ Bernoulli(p) i.i.d., p the KEEP probability),
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import sympy as sp
 
 from derivlab.derivations.notation import DiagPart, hadamard
+
+if TYPE_CHECKING:
+    from derivlab.derivations.index_form import IndexRules
 
 n, d = sp.symbols("n d", integer=True, positive=True)
 keep_probability = p = sp.Symbol("p", positive=True)

@@ -10,7 +10,7 @@ p is the KEEP probability. Checks:
   function of symbolic entries and p at sizes (1,1), (2,2), (3,2), (2,3)?
   A wrong variant fails at some size, so it is wrong for general n, d.
 * ``variant_survives_monte_carlo``: the Monte Carlo test at 50 x 10
-  (|z| < 4.89, false alarms 1e-6), or for minimisers the gradient test.
+  (|z| < monte_carlo.Z_THRESHOLD, false alarms 1e-6), or for minimisers the gradient test.
 * ``variant_survives_enumeration``: exact equality over all 2^(nd) masks.
 """
 
@@ -23,6 +23,7 @@ from typing import Any, Callable
 import numpy as np
 import sympy as sp
 
+from derivlab.derivations import statements
 from derivlab.derivations.bernoulli_moments import expect_polynomial
 from derivlab.derivations.concrete_eval import dropout_setting
 from derivlab.derivations.dropout_closed_forms import (
@@ -90,14 +91,39 @@ MIN = "dropout.minimizer"
 MEAN = r"\|y - p X\tilde{w}\|_2^2"
 RIDGE = r"\|y - X w_{new}\|_2^2"
 
+# the correct versions: the claims' statements (``derivations/statements.py``) in this catalogue's form
 CORRECT_IDENTITY = ObjectiveVariant(
-    ID, "correct", "the identity (4)", MEAN + r" + p(1 - p)\|\Gamma\tilde{w}\|_2^2", identity_right_side, True)
+    ID, "correct", "the identity (4)", statements.IDENTITY.rhs, identity_right_side, True)
 CORRECT_RESCALED_RIDGE = ObjectiveVariant(
     RR, "correct", "w̃ = w_new/p, Γ_new = √λ Γ, λ = (1 − p)/p",
-    RIDGE + r" + \|\Gamma_{new} w_{new}\|_2^2", _rescaled(lambda p: 1 / p, lambda p: (1 - p) / p), True)
+    statements.RESCALED_RIDGE.rhs, _rescaled(lambda p: 1 / p, lambda p: (1 - p) / p), True)
 CORRECT_MINIMIZER = MinimizerVariant(
-    MIN, "correct", "w̃* = (pXᵀX + (1 − p)diag(XᵀX))⁻¹Xᵀy",
-    r"\left(pX^\top X + (1-p)\operatorname{diag}(X^\top X)\right)^{-1}X^\top y", lambda p: p, lambda p: 1 - p, True)
+    MIN, "correct", f"w̃* = {statements.MINIMIZER.rhs_text}", statements.MINIMIZER.rhs, lambda p: p, lambda p: 1 - p,
+    True)
+
+
+def _column_norms_fourth(X: Any, w: Any) -> Any:
+    """Σ_j (XᵀX)_jj² w_j² = ‖diag(XᵀX) w‖² for SymPy matrices or arrays (Fractions stay exact)."""
+    if isinstance(X, sp.MatrixBase):
+        gram = X.T * X
+        return sum((gram[j, j] ** 2 * w[j] ** 2 for j in range(X.shape[1])), sp.Integer(0))
+    X, w = np.asarray(X), np.asarray(w)
+    return ((X * X).sum(axis=0) ** 2 * w * w).sum()
+
+
+@dataclass(frozen=True)
+class GammaSquaredVariant(ObjectiveVariant):
+    """Γ taken as diag(XᵀX) (no square root): not expressible through the four statistics."""
+
+    def value(self, X: Any, y: Any, w: Any, p: Any) -> Any:
+        s = objective_statistics(X, y, w)
+        return s.yy - 2 * p * s.cross + p**2 * s.quad + p * (1 - p) * _column_norms_fourth(X, w)
+
+
+def _unrescaled_penalty(p: Any, s: ObjectiveStatistics) -> Any:
+    """‖y − Xw_new‖² + p(1 − p)‖Γw_new‖² with w_new = p w̃ (the penalty of (4) not rescaled)."""
+    t = s.scaled(p)
+    return t.yy - 2 * t.cross + t.quad + p * (1 - p) * t.tikhonov
 
 
 def _identity(name: str, description: str, latex: str, formula: Callable) -> ObjectiveVariant:
@@ -128,6 +154,8 @@ IDENTITY_VARIANTS: tuple[ObjectiveVariant, ...] = (
               lambda p, s: s.yy - 2 * p * s.cross + p**2 * s.quad - p * (1 - p) * s.tikhonov),
     _identity("no-variance-term", "the variance term forgotten (E of the square = square of E)",
               MEAN, lambda p, s: s.yy - 2 * p * s.cross + p**2 * s.quad),
+    GammaSquaredVariant(ID, "gamma-not-square-rooted", "Γ = diag(XᵀX) without the square root",
+                        MEAN + r" + p(1 - p)\|\operatorname{diag}(X^\top X)\tilde{w}\|_2^2", lambda p, s: None),
 )
 
 RESCALED_RIDGE_VARIANTS: tuple[ObjectiveVariant, ...] = (
@@ -140,6 +168,8 @@ RESCALED_RIDGE_VARIANTS: tuple[ObjectiveVariant, ...] = (
     ObjectiveVariant(RR, "wrong-substitution", "w̃ = p·w_new instead of w_new/p",
                      RIDGE + r" + \|\Gamma_{new} w_{new}\|_2^2,\ \tilde{w} = p\,w_{new}",
                      _rescaled(lambda p: p, lambda p: (1 - p) / p)),
+    ObjectiveVariant(RR, "unrescaled-penalty", "λ = p(1 − p): the penalty of (4) left unrescaled",
+                     RIDGE + r" + p(1 - p)\|\Gamma w_{new}\|_2^2", _unrescaled_penalty),
 )
 
 MINIMIZER_VARIANTS: tuple[MinimizerVariant, ...] = (
@@ -149,11 +179,40 @@ MINIMIZER_VARIANTS: tuple[MinimizerVariant, ...] = (
                      r"\left(X^\top X + (1-p)\operatorname{diag}(X^\top X)\right)^{-1}X^\top y",
                      lambda p: 1, lambda p: 1 - p),
     MinimizerVariant(MIN, "rescaled-twin", "the rescaled ridge solution p·w̃* taken for w̃*",
-                     r"\left(X^\top X + \lambda\operatorname{diag}(X^\top X)\right)^{-1}X^\top y",
+                     statements.TORCH_INVERTED.rhs,
                      lambda p: 1, lambda p: (1 - p) / p),
     MinimizerVariant(MIN, "least-squares", "XᵀX for diag(XᵀX), so no regularisation: (XᵀX)⁻¹Xᵀy",
                      r"\left(X^\top X\right)^{-1}X^\top y", lambda p: 1, lambda p: 0),
 )
+
+
+@dataclass(frozen=True)
+class DropoutRuleVariant:
+    """A dropout implementation for ``dropout.torch-inverted``: entries kept with probability
+    ``keep(p)``, kept ones multiplied by ``scale(p)`` (p the keep probability)."""
+
+    claim: str
+    name: str
+    description: str
+    keep: Callable[[Any], Any]
+    scale: Callable[[Any], Any]
+    correct: bool = False
+
+
+TORCH = "dropout.torch-inverted"
+CORRECT_DROPOUT_RULE = DropoutRuleVariant(TORCH, "stated", "torch.nn.Dropout(1 - p): keep p, kept entries × 1/p",
+                                          lambda p: p, lambda p: 1 / p, True)
+DROPOUT_RULE_VARIANTS: tuple[DropoutRuleVariant, ...] = (
+    DropoutRuleVariant(TORCH, "no-rescaling", "no 1/p rescaling of kept entries", lambda p: p, lambda p: 1),
+    DropoutRuleVariant(TORCH, "drop-prob-p", "torch.nn.Dropout(p): p used as the DROP probability",
+                       lambda p: 1 - p, lambda p: 1 / (1 - p)),
+    DropoutRuleVariant(TORCH, "rescale-by-drop", "kept entries × 1/(1-p)", lambda p: p, lambda p: 1 / (1 - p)),
+)
+
+
+def variants_of(claim: str) -> tuple[ObjectiveVariant | MinimizerVariant | DropoutRuleVariant, ...]:
+    """The wrong variants of one dropout claim (what ``Claim.variants`` carries)."""
+    return tuple(v for v in all_variants() + DROPOUT_RULE_VARIANTS if v.claim == claim)
 
 
 def all_variants(include_correct: bool = False) -> tuple[ObjectiveVariant | MinimizerVariant, ...]:
@@ -232,8 +291,9 @@ def variant_catalogue_json() -> list[dict]:
 
 
 __all__ = [
-    "ObjectiveVariant", "MinimizerVariant", "CORRECT_IDENTITY", "CORRECT_RESCALED_RIDGE", "CORRECT_MINIMIZER",
-    "IDENTITY_VARIANTS", "RESCALED_RIDGE_VARIANTS", "MINIMIZER_VARIANTS", "all_variants",
+    "ObjectiveVariant", "MinimizerVariant", "GammaSquaredVariant", "DropoutRuleVariant", "CORRECT_DROPOUT_RULE",
+    "DROPOUT_RULE_VARIANTS", "CORRECT_IDENTITY", "CORRECT_RESCALED_RIDGE", "CORRECT_MINIMIZER",
+    "IDENTITY_VARIANTS", "RESCALED_RIDGE_VARIANTS", "MINIMIZER_VARIANTS", "all_variants", "variants_of",
     "variant_holds_symbolically", "variant_survives_monte_carlo", "variant_survives_enumeration",
     "variant_catalogue_json",
 ]

@@ -105,7 +105,7 @@ class ColumnBernoulli(NoiseModel):
 
     @property
     def latex(self) -> str:
-        return rf"\operatorname{{Bernoulli}}(p_j)"
+        return r"\operatorname{Bernoulli}(p_j)"
 
 
 @dataclass(frozen=True)

@@ -104,7 +104,7 @@ def transpose(m: Any) -> Any:
 
 
 class CourseLatexPrinter(LatexPrinter):
-    """sympy.latex in the course's notation (and the student checker's: derivation-format.md)."""
+    """sympy.latex in the course's notation (and the student checker's: docs/spec/derivation-format.md)."""
 
     def _print_MatrixSymbol(self, expr: Any) -> str:
         return NAMES_LATEX.get(expr.name, expr.name)

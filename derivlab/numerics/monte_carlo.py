@@ -20,7 +20,19 @@ import numpy as np
 from derivlab.errors import InputError
 
 FALSE_ALARM_RATE = 1e-6
-Z_THRESHOLD = NormalDist().inv_cdf(1 - FALSE_ALARM_RATE / 2)  # 4.8916...
+
+
+def z_threshold(alpha: float = FALSE_ALARM_RATE, tests: int = 1) -> float:
+    """The two-sided normal quantile for a false-alarm rate ``alpha`` split over ``tests``
+    components (Bonferroni); the one definition of every z bound in derivlab.
+
+    >>> round(z_threshold(), 2), round(z_threshold(tests=10), 2)
+    (4.89, 5.33)
+    """
+    return NormalDist().inv_cdf(1 - alpha / (2 * tests))
+
+
+Z_THRESHOLD = z_threshold()  # 4.8916...
 CHUNK_ENTRIES = 2_000_000  # mask entries sampled at once (bounded memory)
 
 
@@ -117,7 +129,7 @@ def monte_carlo_check(
     candidate_value_fn: Callable[[Any, Any, Any, float], float],
     samples: int, seed: int,
 ) -> MonteCarloResult:
-    """Does candidate_value_fn(X, y, w, p) equal E_R‖y − (R⊙X)w̃‖²? |z| < 4.89 (false alarms 1e-6)."""
+    """Does candidate_value_fn(X, y, w, p) equal E_R‖y − (R⊙X)w̃‖²? |z| < Z_THRESHOLD (false alarms 1e-6)."""
     if samples < 2:
         raise InputError("Monte Carlo needs at least 2 samples")
     values = sample_squared_residuals(X, y, w, p, samples, seed)
@@ -137,7 +149,7 @@ class GradientMonteCarloResult:
 
     @property
     def threshold(self) -> float:
-        return NormalDist().inv_cdf(1 - FALSE_ALARM_RATE / (2 * len(self.estimate)))
+        return z_threshold(tests=len(self.estimate))
 
     @property
     def z(self) -> tuple[float, ...]:

@@ -99,23 +99,17 @@ def _versions() -> dict[str, str]:
     import numpy
     import sympy
 
-    try:
-        import torch
+    import torch
 
-        torch_version = torch.__version__
-    except ImportError:  # pragma: no cover
-        torch_version = "not installed"
-    return {"sympy": sympy.__version__, "numpy": numpy.__version__, "torch": torch_version}
+    return {"sympy": sympy.__version__, "numpy": numpy.__version__, "torch": torch.__version__}
 
 
 def check_report_derivation(derivation: DerivationFile, seed: int = 0) -> str:
     """The student checker's verdict on the report's own derivation file (or why there is none)."""
     if derivation.path is None:
         return "not yet verified"
-    try:
-        from derivlab.checking.derivation import check_derivation_file
-    except ImportError:
-        return "not yet verified (the student checker is not available yet)"
+    from derivlab.checking.derivation import check_derivation_file
+
     try:
         return str(check_derivation_file(derivation.path, context="dropout", seed=seed).verdict)
     except DerivlabError as exc:
@@ -147,7 +141,7 @@ def build_report(out_dir: Path, pdf: bool = True, quick: bool = False, *, seed: 
     with stage("Q3: dropout section and figures"):
         t = time.perf_counter()
         q3 = dropout_section(results, out_dir, quick=quick, seed=seed, derivation=derivation,
-                             chain_steps=None if isinstance(chain, str) else chain, checker_verdict=verdict)
+                             chain_steps=chain, checker_verdict=verdict)
         timings["q3"] = time.perf_counter() - t
     t = time.perf_counter()
     q2 = transformers_section(results, out_dir, quick=quick, seed=seed)

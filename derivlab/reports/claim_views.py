@@ -83,7 +83,7 @@ def _sympy_latex(expr: Any) -> str:
 
 
 #: detail keys shown elsewhere (wrong variants get their own table) or not statistics (raw runs).
-SKIPPED_KEYS = {"headline", "run", "wrong_variants", "wrong_variants_rejected", "wrong_targets", "mutants"}
+SKIPPED_KEYS = {"headline", "run", "wrong_variants", "wrong_variants_z", "wrong_targets", "mutants"}
 NOTE_CHARS = 70  # longer text values become notes under the table
 
 
@@ -92,14 +92,40 @@ def numeric_view(numeric: Any) -> dict:
     explanations (the decision rule, the convention) become notes under the table."""
     details = dict(numeric.details)
     headline = details.get("headline", "")
+    groups = detail_groups(details)
+    grouped = {g["key"] for g in groups}
     rows, notes = [], []
-    for name, value in detail_rows(details):
+    for name, value in detail_rows({k: v for k, v in details.items() if k not in grouped}):
         if len(value) > NOTE_CHARS:
-            notes.append((name, value))
+            notes.append((readable(name), value))
         else:
-            rows.append((breakable(name), value))
+            rows.append((readable(name), value))
     return {"kind": numeric.kind, "status": numeric.status, "seconds": numeric.seconds, "headline": headline,
-            "summary": numeric_summary(details), "rows": rows, "notes": [f"{k}: {v}" for k, v in notes]}
+            "summary": numeric_summary(details), "rows": rows, "groups": groups,
+            "notes": [f"{k}: {v}" for k, v in notes]}
+
+
+def readable(name: str) -> str:
+    """A statistic's key as words: ``targets.keep-mask`` -> "targets, keep-mask",
+    ``false_alarm_rate`` -> "false alarm rate"."""
+    return ", ".join(part.replace("_", " ") for part in name.split("."))
+
+
+def detail_groups(details: dict) -> list[dict]:
+    """Details that are a dict of same-shaped records (e.g. ``conventions``: one record of relative
+    errors per convention) as a small table: one row per record, one column per statistic."""
+    groups = []
+    for key, value in details.items():
+        if key in SKIPPED_KEYS or not isinstance(value, dict) or not value:
+            continue
+        if not all(isinstance(v, dict) for v in value.values()):
+            continue
+        columns: list[str] = []
+        for record in value.values():
+            columns += [c for c, x in record.items() if c not in columns and not isinstance(x, (dict, list, tuple))]
+        rows = [(readable(str(name)), [format_value(record.get(c)) for c in columns]) for name, record in value.items()]
+        groups.append({"key": key, "title": readable(key), "columns": [readable(c) for c in columns], "rows": rows})
+    return groups
 
 
 def numeric_summary(details: dict) -> str:
@@ -165,22 +191,17 @@ def format_value(value: Any) -> str:
 
 def wrong_versions(results: dict[str, Any], claim_ids: Iterable[str]) -> list[dict]:
     """The catalogue of wrong versions students write (``derivlab.derivations.dropout_variants``) with
-    what each numeric confirmation measured against them: Monte Carlo z, exact-enumeration rejection."""
-    try:
-        from derivlab.derivations.dropout_variants import variant_catalogue_json
-    except ImportError:
-        return []
+    what each numeric confirmation measured against them (``details["wrong_variants"]``: rejected, and z)."""
+    from derivlab.derivations.dropout_variants import variant_catalogue_json
+
     measured: dict[str, dict[str, str]] = {}
     for cid in claim_ids:
         result = results.get(cid)
         for n in (result.numeric if result is not None else ()):
+            # one shape for every confirmation: {variant: {"rejected": bool, "z": float (statistical ones)}}
             for name, v in (n.details.get("wrong_variants") or {}).items():
-                z = v.get("z") if isinstance(v, dict) else None
-                if z is not None:
-                    measured.setdefault(name, {})[n.kind] = f"z = {format_value(z)}" + (
-                        ", rejected" if v.get("rejected") else ", NOT rejected")
-            for name, rejected in (n.details.get("wrong_variants_rejected") or {}).items():
-                measured.setdefault(name, {})[n.kind] = "rejected" if rejected else "NOT rejected"
+                verdict = "rejected" if v["rejected"] else "NOT rejected"
+                measured.setdefault(name, {})[n.kind] = (f"z = {format_value(v['z'])}, " if "z" in v else "") + verdict
     rows = []
     for v in variant_catalogue_json():
         if v["correct"] or v["claim"] not in claim_ids:

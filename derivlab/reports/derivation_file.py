@@ -1,5 +1,5 @@
 """OUT/derivations/dropout.tex: the report's dropout derivation alone, in the
-student format of derivation-format.md (an ``align*`` chain, rows ``&= ...``),
+student format of docs/spec/derivation-format.md (an ``align*`` chain, rows ``&= ...``),
 so that ``derivlab check derivation`` grades the report like a student.
 
 The rows are the ``.latex`` of ``derivlab.derivations.dropout_chain.
@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from derivlab.derivations.dropout_chain import matrix_derivation_chain, substitution_before
 from derivlab.reports.templating import render, trusted
 
 
@@ -29,21 +30,13 @@ class DerivationFile:
                 "status": self.status, "reason": self.reason}
 
 
-def dropout_chain_steps() -> list[Any] | str:
-    """The dropout helper's SymPy-verified chain, or a reason string when it has not landed."""
-    try:
-        from derivlab.derivations.dropout_chain import matrix_derivation_chain
-    except ImportError as exc:
-        return f"derivlab.derivations.dropout_chain is not available yet ({exc})"
+def dropout_chain_steps() -> list[Any]:
+    """The SymPy-verified matrix chain of ``derivlab.derivations.dropout_chain``."""
     return list(matrix_derivation_chain())
 
 
 def definitions_before(count: int) -> list[str | None]:
     """The definition row (e.g. ``\\text{let } \\tilde{w} = w_{new}/p``) to write before each step, or None."""
-    try:
-        from derivlab.derivations.dropout_chain import substitution_before
-    except ImportError:
-        return [None] * count
     return [substitution_before(k) for k in range(count)]
 
 
@@ -59,8 +52,6 @@ def dropout_derivation_tex(steps: list[Any]) -> str:
 def write_dropout_derivation(out_dir: Path) -> DerivationFile:
     """Write ``out_dir/derivations/dropout.tex`` from the verified chain (if it exists yet)."""
     steps = dropout_chain_steps()
-    if isinstance(steps, str):
-        return DerivationFile(None, 0, "not yet verified", steps)
     path = out_dir / "derivations" / "dropout.tex"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(dropout_derivation_tex(steps), encoding="utf-8")

@@ -4,13 +4,12 @@ against the averaged iterate and the closed-form minimiser.
 The numbers come from ``derivlab.numerics`` (``monte_carlo.convergence_trace``,
 ``torch_sgd.sgd_trace``) on the same fixed-seed problem, sample counts and step
 counts as the claims' confirmations (``derivlab.claims.dropout_confirmations``);
-a missing piece is reported as "not yet available", never drawn from made-up data.
+never drawn from made-up data.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -33,13 +32,11 @@ def figures(out_dir: Path, *, quick: bool, seed: int) -> list[dict]:
 
 
 def _monte_carlo(out_dir: Path, *, quick: bool, seed: int) -> dict:
-    try:
-        from derivlab.claims.dropout_confirmations import MC_SAMPLES
-        from derivlab.derivations.dropout_variants import CORRECT_IDENTITY
-        from derivlab.numerics.monte_carlo import Z_THRESHOLD, convergence_trace
-        from derivlab.numerics.regression_data import regression_problem
-    except ImportError as exc:
-        return figure_view(None, out_dir, "Monte Carlo convergence", f"the Monte Carlo numerics are not available ({exc}).")
+    from derivlab.claims.dropout_confirmations import MC_SAMPLES
+    from derivlab.derivations.dropout_variants import CORRECT_IDENTITY
+    from derivlab.numerics.monte_carlo import Z_THRESHOLD, convergence_trace
+    from derivlab.numerics.regression_data import regression_problem
+
     problem = regression_problem(seed=seed)
     X, y, w, p = problem.X, problem.y, problem.w, problem.keep_probability
     samples = MC_SAMPLES[quick]
@@ -56,14 +53,11 @@ def _monte_carlo(out_dir: Path, *, quick: bool, seed: int) -> dict:
 
 
 def _sgd(out_dir: Path, *, quick: bool, seed: int) -> list[dict]:
-    try:
-        from derivlab.claims.dropout_confirmations import SGD_STEPS
-        from derivlab.derivations.dropout_closed_forms import closed_form_minimizer, rescaled_ridge_solution
-        from derivlab.numerics.regression_data import regression_problem
-        from derivlab.numerics.torch_sgd import sgd_trace
-    except ImportError as exc:
-        reason = f"the SGD numerics are not available ({exc})."
-        return [figure_view(None, out_dir, "SGD iterates", reason), figure_view(None, out_dir, "SGD errors", reason)]
+    from derivlab.claims.dropout_confirmations import SGD_STEPS
+    from derivlab.derivations.dropout_closed_forms import closed_form_minimizer, rescaled_ridge_solution
+    from derivlab.numerics.regression_data import regression_problem
+    from derivlab.numerics.torch_sgd import sgd_trace
+
     problem = regression_problem(seed=seed)
     X, y, p = problem.X, problem.y, problem.keep_probability
     steps = SGD_STEPS[quick]

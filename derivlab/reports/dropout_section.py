@@ -2,7 +2,7 @@
 
 Everything shown comes from the claims registry (``verify_claims``), the
 dropout chain (``derivlab.derivations.dropout_chain``) and the numerics
-(``derivlab.numerics``); a piece that is not available yet is shown as
+(``derivlab.numerics``); a claim that does not verify is shown as
 "not yet verified" with the reason.
 """
 
@@ -11,13 +11,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from derivlab.claims import claims_for_question
+from derivlab.derivations.statements import IDENTITY
 from derivlab.reports import dropout_figures
 from derivlab.reports.claim_views import claim_view, wrong_versions
 from derivlab.reports.derivation_file import DerivationFile, definitions_before
 from derivlab.reports.notation import course_latex_string
 from derivlab.reports.templating import trusted
 
-DROPOUT_CLAIMS = ("dropout.identity", "dropout.rescaled-ridge", "dropout.minimizer", "dropout.torch-inverted")
+DROPOUT_CLAIMS = tuple(c.id for c in claims_for_question("Q3"))
 
 
 def chain_view(steps: list[Any]) -> dict:
@@ -43,5 +45,7 @@ def dropout_section(
     if chain_steps:
         chain["proof"] = chain_view(chain_steps)
     figures = dropout_figures.figures(out_dir, quick=quick, seed=seed)
-    return {"claims": claims, "order": list(DROPOUT_CLAIMS), "chain": chain, "figures": figures,
+    statement = {"objective": trusted(course_latex_string(IDENTITY.lhs)),
+                 "identity": trusted(course_latex_string(IDENTITY.latex))}
+    return {"claims": claims, "order": list(DROPOUT_CLAIMS), "chain": chain, "figures": figures, "statement": statement,
             "wrong_versions": wrong_versions(results, DROPOUT_CLAIMS)}

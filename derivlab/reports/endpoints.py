@@ -5,8 +5,8 @@ grading also asks where the chain goes. Both ends are judged by the same checker
 the student's file is re-checked with extra blocks appended (so the student's own
 definitions apply) and the appended steps are read back by line number:
 
-    first expression        = E_R ||y - (R ⊙ X) w~||^2                    (starts at (2))
-    k-th right side         = ||y - p X w~||^2 + p(1-p) ||Γ~ w~||^2        (reaches (4))
+    first expression        = statements.IDENTITY.lhs                    (starts at (2))
+    k-th right side         = statements.IDENTITY.rhs                    (reaches (4))
 
 A right side counts as reaching (4) only when no expectation is left in it: every
 expression of a valid chain from (2) EQUALS (4) in value; (4) is the closed form.
@@ -20,15 +20,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from derivlab.derivations.statements import IDENTITY
 from derivlab.errors import DerivlabError
 
-OBJECTIVE_LATEX = r"\mathbb{E}_R\left[\|y - (R \odot X)\tilde{w}\|_2^2\right]"
-TIKHONOV_LATEX = r"\|y - pX\tilde{w}\|_2^2 + p(1-p)\|\tilde{\Gamma}\tilde{w}\|_2^2"
-OBJECTIVE_TEXT = "E_R||y - (R ⊙ X) w~||^2"
-TIKHONOV_TEXT = "||y - p X w~||^2 + p(1-p) ||Γ~ w~||^2"
+OBJECTIVE_LATEX, TIKHONOV_LATEX = IDENTITY.lhs, IDENTITY.rhs  # (2) and (4), from the claim's statement
+OBJECTIVE_TEXT, TIKHONOV_TEXT = IDENTITY.lhs_text, IDENTITY.rhs_text
 MAX_CANDIDATES = 40
 
-#: an expectation in any spelling derivation-format.md accepts (\mathbb{E}, E_R, \operatorname{E}, ...).
+#: an expectation in any spelling docs/spec/derivation-format.md accepts (\mathbb{E}, E_R, \operatorname{E}, ...).
 _EXPECTATION = re.compile(
     r"\\mathbb\s*\{?\s*E|\\mathcal\s*\{?\s*E|\\operatorname\s*\{\s*E\s*\}|\\mathrm\s*\{\s*E\s*\}"
     r"|\\text\s*\{\s*E\s*\}|(?<![A-Za-z\\])E\s*(?:_|\[|\\left|\\big|\\Big)"

@@ -91,20 +91,3 @@ def sgd_coordinates(
         ax.set_ylabel("coordinate value")
         ax.legend(loc="best", fontsize=8)
         return _save(fig, path)
-
-
-def holds_in_seeds(claims: Sequence[tuple[str, int, int]], path: Path) -> Path:
-    """Horizontal bars: for each written claim, in how many of K seeds it holds."""
-    with plt.rc_context({**_STYLE, "figure.figsize": (6.0, 0.5 + 0.35 * max(1, len(claims)))}):
-        fig, ax = plt.subplots()
-        labels = [c[0] for c in claims]
-        held = [c[1] for c in claims]
-        of = [c[2] for c in claims]
-        y = np.arange(len(claims))
-        ax.barh(y, of, color="lightgray", label="seeds")
-        ax.barh(y, held, color="tab:green", label="claim holds")
-        ax.set_yticks(y, labels)
-        ax.invert_yaxis()
-        ax.set_xlabel("seeds")
-        ax.legend(loc="lower right", fontsize=8)
-        return _save(fig, path)

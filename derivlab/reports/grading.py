@@ -16,7 +16,6 @@ submission of Gradescope's autograder container. Points: ``derivlab.reports.poin
 from __future__ import annotations
 
 import csv
-import json
 import os
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -30,6 +29,7 @@ from derivlab.reports.feedback import write_feedback
 from derivlab.reports.gradescope import write_results
 from derivlab.reports.points import TASKS
 from derivlab.reports.submission import GradeOptions, SubmissionOutcome, error_outcome, grade_submission
+from derivlab.reports.templating import format_points
 
 SUMMARY_COLUMNS = (
     "submission", "score", "max_score", "derivation_verdict", "first_bad_step",
@@ -75,26 +75,37 @@ class GradeReport:
             if d.get("first_bad_step") is not None:
                 verdict += f" (step {d['first_bad_step']})"
             weights = [o.weights.get(t, {}).get("verdict", "-") for t in TASKS]
-            table.add_row(o.name, f"{o.score:g}/{o.max_score:g}", verdict, *weights,
+            table.add_row(o.name, f"{format_points(o.score)}/{format_points(o.max_score)}", verdict, *weights,
                           (o.error or o.feedback_note)[:60])
         console.print(table)
         console.print(f"results in {self.out_dir}; summary {self.summary_csv}")
 
+    def _repr_html_(self) -> str:
+        from derivlab.notebook import table
 
-def _grade_and_write(folder: Path, out: Path, options: GradeOptions) -> SubmissionOutcome:
+        rows = [[o.name, f"{format_points(o.score)} / {format_points(o.max_score)}", o.derivation_verdict,
+                 *(o.weights.get(t, {}).get("verdict", "-") for t in TASKS), o.error or o.feedback_note]
+                for o in self.outcomes]
+        return table(["submission", "score", "derivation", *TASKS, "note"], rows,
+                     caption=f"derivlab grade: {len(self.outcomes)} submissions, results in {self.out_dir}")
+
+
+def _grade_and_write(folder: Path, out: Path, options: GradeOptions,
+                     results_name: str = "results.json") -> SubmissionOutcome:
     """Worker: grade one submission and write its results.json and feedback (never raises)."""
     t0 = time.perf_counter()
     try:
         outcome = grade_submission(folder, options)
     except Exception as exc:  # one bad submission never stops the batch
         outcome = error_outcome(folder.name, f"could not be graded: {type(exc).__name__}: {exc}", options.scheme)
-    return _write_outputs(outcome, out, options, time.perf_counter() - t0)
+    return _write_outputs(outcome, out, options, time.perf_counter() - t0, results_name)
 
 
-def _write_outputs(outcome: SubmissionOutcome, out: Path, options: GradeOptions, seconds: float) -> SubmissionOutcome:
+def _write_outputs(outcome: SubmissionOutcome, out: Path, options: GradeOptions, seconds: float,
+                   results_name: str = "results.json") -> SubmissionOutcome:
     out.mkdir(parents=True, exist_ok=True)
     outcome = replace(outcome, seconds=seconds)
-    results = write_results(outcome.results(), out / "results.json")
+    results = write_results(outcome.results(), out / results_name)
     try:
         feedback, note = write_feedback(outcome, out, pdf=options.feedback == "pdf", timeout=options.seconds)
     except Exception as exc:  # feedback is a courtesy: its failure must not lose the score
@@ -184,16 +195,14 @@ def grade_gradescope(
 ) -> GradeReport:
     """Grade the one submission inside Gradescope's container: write ``results/results.json``.
 
-    The feedback document goes beside it (feedback.pdf, or feedback.tex without TeX).
+    ``results`` is the folder, or the file itself when it ends in ``.json``
+    (``results=Path("x/results.json")`` writes that file). The feedback document
+    goes beside it (feedback.pdf, or feedback.tex without TeX).
     """
     options = options or GradeOptions()
     if not submission.is_dir():
         raise InputError(f"{submission} is not a folder (is this Gradescope's autograder container?)")
+    results, name = (results.parent, results.name) if results.suffix.lower() == ".json" else (results, "results.json")
     t0 = time.perf_counter()
-    outcome = _grade_and_write(submission, results, options)
+    outcome = _grade_and_write(submission, results, options, name)
     return GradeReport((outcome,), str(results), "", 1, time.perf_counter() - t0, options)
-
-
-def read_results(path: Path) -> dict:
-    """Load a results.json written by ``grade_folder`` (for tests and tooling)."""
-    return json.loads(path.read_text(encoding="utf-8"))

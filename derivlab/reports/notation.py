@@ -1,5 +1,6 @@
-"""SymPy's LaTeX in the course's notation: ⊙ for the element-wise product, ^⊤ for
-transposes, 𝔼 for expectations, bold-free single letters as in the homework.
+"""LaTeX strings in the course's notation: ⊙ for the element-wise product, ^⊤ for
+transposes, 𝔼 for expectations, bold-free single letters as in the homework. (SymPy
+expressions are printed by the one printer, ``derivlab.derivations.notation.course_latex``.)
 
     >>> course_latex_string(r"E\\left[\\left(R \\circ X\\right)^{T} y\\right]")
     '\\\\mathbb{E}\\\\left[\\\\left(R \\\\odot X\\\\right)^{\\\\top} y\\\\right]'
@@ -8,7 +9,6 @@ transposes, 𝔼 for expectations, bold-free single letters as in the homework.
 from __future__ import annotations
 
 import re
-from typing import Any
 
 _REWRITES: tuple[tuple[str, str], ...] = (
     (r"\circ", r"\odot"),            # sympy prints HadamardProduct with \circ
@@ -26,11 +26,3 @@ def course_latex_string(latex: str) -> str:
         latex = latex.replace(old, new)
     return _PLAIN_E.sub(r"\\mathbb{E}", latex)
 
-
-def course_latex(expr: Any) -> str:
-    """``sympy.latex(expr)`` in the course's notation; strings are rewritten as they are."""
-    if isinstance(expr, str):
-        return course_latex_string(expr)
-    import sympy as sp
-
-    return course_latex_string(sp.latex(expr))

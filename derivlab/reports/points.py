@@ -3,9 +3,9 @@
 Default scheme (18 points):
 
 * Q3 derivation, 10 points.
-  - 1 point: the chain starts at the dropout objective (2), E_R ||y - (R ⊙ X) w~||^2.
+  - 1 point: the chain starts at the dropout objective (2), the left side of ``dropout.identity``.
   - 1 point: the chain reaches (4): a right side with no expectation left equals
-    ||y - p X w~||^2 + p(1-p) ||Γ~ w~||^2 (``endpoints.py``).
+    its right side (``derivations/statements.py``, probed by ``endpoints.py``).
   - 8 points over the N checked steps, credit up to the first bad step (later
     steps build on a wrong expression). A chain that reaches (4) with every step
     up to it valid gets 8/N per valid step (full marks possible at any length).

@@ -53,10 +53,7 @@ def correct_derivation() -> str:
     """The report's dropout derivation (SymPy-verified steps) as a student would hand it in."""
     from derivlab.reports.derivation_file import dropout_chain_steps, dropout_derivation_tex
 
-    steps = dropout_chain_steps()
-    if isinstance(steps, str):
-        raise RuntimeError(steps)
-    return dropout_derivation_tex(steps)
+    return dropout_derivation_tex(dropout_chain_steps())
 
 
 def design_weights(task: str, **scales: float) -> dict:

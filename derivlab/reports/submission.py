@@ -1,6 +1,6 @@
 """Grade ONE submission folder: its derivation and weight files become Gradescope tests.
 
-Every check runs under a time and memory limit (``derivlab.reports.limits``);
+Every check runs under a time and memory limit (``derivlab.sandbox``);
 a missing, broken, oversized, symlinked or hostile file costs the student that
 part's points with a one-line reason, never the batch. Student files are only
 ever read by the checkers (which never eval them) and student text only
@@ -20,7 +20,8 @@ from derivlab.errors import DerivlabError, InputError
 from derivlab.reports import points
 from derivlab.reports.endpoints import chain_endpoints
 from derivlab.reports.gradescope import GradescopeTest, results_json
-from derivlab.reports.limits import SubmissionClock, run_limited
+from derivlab.sandbox import SubmissionClock, run_guarded
+from derivlab.reports.templating import format_points
 
 DERIVATION_FILE = "derivation.tex"
 MAX_TEX_BYTES = 256 * 1024
@@ -72,7 +73,7 @@ class SubmissionOutcome:
 
     def results(self) -> dict:
         """Gradescope's results.json for this submission."""
-        output = f"Score {self.score:g} / {self.max_score:g}."
+        output = f"Score {format_points(self.score)} / {format_points(self.max_score)}."
         if self.error:
             output += f" {self.error}"
         return results_json(list(self.tests), output=output, execution_time=self.seconds)
@@ -218,7 +219,7 @@ def _grade_weights(root: Path, task: str, options: GradeOptions, clock: Submissi
         return {"error": reason}, points.weights_test(task, None, reason, options.scheme)
     try:
         path = _regular_file(present[0], MAX_WEIGHTS_BYTES)
-        report: Any = run_limited(_check_weights_json, str(path), task,
+        report: Any = run_guarded(_check_weights_json, str(path), task,
                                   seconds=clock.remaining(), memory_mb=options.memory_mb)
     except DerivlabError as exc:
         reason = f"{present[0].name} could not be checked: {exc}"

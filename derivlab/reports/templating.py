@@ -65,6 +65,17 @@ def _number(value: Any, digits: int = 3) -> TrustedLatex:
     return TrustedLatex(rf"\ensuremath{{{mantissa} \times 10^{{{int(exponent)}}}}}")
 
 
+def format_points(value: Any) -> str:
+    """Points as people write them: whole numbers exactly, anything else to 2 decimals
+    (16/3 points print as 5.33, never 5.3333).
+
+    >>> format_points(18.0), format_points(16 / 3), format_points(0.5)
+    ('18', '5.33', '0.50')
+    """
+    x = float(value)
+    return str(int(round(x))) if abs(x - round(x)) < 5e-5 else f"{x:.2f}"
+
+
 @lru_cache(maxsize=1)
 def environment() -> jinja2.Environment:
     """The Jinja2 environment every derivlab LaTeX template is rendered with."""
@@ -86,6 +97,7 @@ def environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
     )
     env.filters["num"] = _number
+    env.filters["points"] = lambda v: TrustedLatex(format_points(v))
     env.filters["escape_latex"] = lambda v: TrustedLatex(escape_latex(v))
     return env
 

@@ -23,11 +23,6 @@ def all_masks(n: int, d: int) -> Iterator[np.ndarray]:
         yield np.array(bits, dtype=int).reshape(n, d)
 
 
-def mask_probability(R: np.ndarray, p: Any) -> Any:
-    kept = int(R.sum())
-    return p**kept * (1 - p) ** (R.size - kept)
-
-
 def _row_masks(d: int, p: Any) -> list[tuple[tuple[int, ...], Any]]:
     """Every keep mask of one row with its probability."""
     out = []

@@ -11,17 +11,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from statistics import NormalDist
 from typing import Any, Callable
 
 import numpy as np
 
-ALPHA = 1e-6  # false-alarm probability of one numeric check on a correct candidate
-
-
-def z_threshold(alpha: float = ALPHA, tests: int = 1) -> float:
-    """The two-sided normal quantile for ``alpha`` split over ``tests`` components (Bonferroni)."""
-    return NormalDist().inv_cdf(1 - alpha / (2 * tests))
+from derivlab.numerics.monte_carlo import FALSE_ALARM_RATE as ALPHA  # per numeric check on a correct candidate
+from derivlab.numerics.monte_carlo import z_threshold
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """Properties of the derivation checker (``derivlab check derivation``): on single steps of
 the dropout derivation in randomly chosen accepted spellings, a correct step is judged
-``valid`` and a known mistake ``invalid`` (derivation-format.md)."""
+``valid`` and a known mistake ``invalid`` (docs/spec/derivation-format.md)."""
 
 from __future__ import annotations
 
@@ -21,7 +21,5 @@ def step_verdict_matches(step: DerivationStep) -> str | None:
 
 
 def checker_properties() -> list[tuple[str, str, str, Any, Any, float]]:
-    import derivlab.checking.derivation  # noqa: F401  (ImportError until the checker exists)
-
     return [("checker/derivation-steps", "checker", step_verdict_matches.__doc__, derivation_steps,
              step_verdict_matches, 0.3)]

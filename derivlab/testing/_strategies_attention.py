@@ -140,7 +140,7 @@ def hand_coded_designs(task: str, *, scale: st.SearchStrategy[float] | None = No
     drawn above the task's threshold (``scale_threshold``) unless ``scale`` is given, then re-coded
     by random orthogonal maps that leave every output unchanged (qk-space rotation R:
     Km -> Km R, Qm -> Qm R; positional re-coding P: pos -> pos P, position rows of Km, Qm, Vm
-    -> Pᵀ rows). Needs the designs module (raises ImportError until it exists).
+    -> Pᵀ rows).
 
         >>> design = hand_coded_designs("first").example()            # doctest: +SKIP
         >>> check_weights(design, "first").verdict                    # doctest: +SKIP

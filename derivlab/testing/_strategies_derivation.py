@@ -1,5 +1,5 @@
 """Strategies for ``derivlab check derivation``: single LaTeX steps of the dropout derivation,
-valid or a known mistake, in randomly chosen accepted spellings (derivation-format.md).
+valid or a known mistake, in randomly chosen accepted spellings (docs/spec/derivation-format.md).
 
 Context ``dropout``: X (n x d), y (n), w (d), R (keep mask, Bernoulli(p)), p the KEEP
 probability, Γ = diag(XᵀX)^{1/2}, λ = (1 - p)/p. Re-exported by ``derivlab.testing.strategies``.

@@ -26,7 +26,7 @@ from typing import Any, Sequence
 
 from derivlab.progress import track
 from derivlab.testing.mutants import FalseAlarms, MutantResult, false_alarms, judge_candidate, load
-from derivlab.testing.properties import Property, available_properties
+from derivlab.testing.properties import Property, all_properties
 
 FALSE_ALARM_SEEDS = 200
 MIN_MUTANTS = {"dropout.identity": 5}  # every other claim: 2
@@ -215,7 +215,7 @@ def run_fuzz(examples: int = 100, seed: int = 0, *, only: Sequence[str] | None =
     if examples < 1:
         raise InputError("--examples must be at least 1")
     t0 = time.perf_counter()
-    props, missing = available_properties()
+    props, missing = all_properties(), {}
     if only:
         unknown = [n for n in only if n not in props]
         if unknown:
@@ -228,8 +228,7 @@ def run_fuzz(examples: int = 100, seed: int = 0, *, only: Sequence[str] | None =
     control_results: list[MutantResult] = []
     alarms: list[FalseAlarms] = []
     if mutants:
-        candidates, judges, missing_mutants = load(strict=False)
-        missing.update({f"mutants: {k}": v for k, v in missing_mutants.items()})
+        candidates, judges = load()
         t1 = time.perf_counter()
         for c in track(candidates, "fuzz: mutants", total=len(candidates)):
             r = judge_candidate(c, seed, judges[c.claim])

@@ -63,22 +63,15 @@ def problem_packages(build: Any) -> list[tuple[str, Any]]:
     return found
 
 
-def load(strict: bool = True) -> tuple[list[Candidate], dict[str, Judge], dict[str, str]]:
-    """(candidates, judges by claim, {topic: ImportError}) over every topic; ``strict`` re-raises."""
+def load() -> tuple[list[Candidate], dict[str, Judge]]:
+    """(candidates, judges by claim) over every topic; a topic that fails to import raises."""
     candidates: list[Candidate] = []
     judges: dict[str, Judge] = {}
-    missing: dict[str, str] = {}
-    for topic, build in _topics():
-        try:
-            cands, js = build()
-        except ImportError as exc:
-            if strict:
-                raise
-            missing[topic] = f"{type(exc).__name__}: {exc}"
-            continue
+    for _topic, build in _topics():
+        cands, js = build()
         candidates.extend(cands)
         judges.update(js)
-    return candidates, judges, missing
+    return candidates, judges
 
 
 def catalogue() -> list[Candidate]:

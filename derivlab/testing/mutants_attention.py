@@ -1,144 +1,28 @@
 """Plausible wrong PyTorch twins of the notebook's attention (claim ``attention.numpy-torch``).
 
-A candidate is ONE forward definition ``forward(ops, seq, Kw, Qw, Vw, pos)`` written against a
-tiny array namespace ``ops``, run both with SymPy (symbolic check) and with torch (numeric
-check), so the two checks judge the same code. Kw, Qw, Vw are ``nn.Linear`` weights, i.e.
-Kmᵀ, Qmᵀ, Vmᵀ. The truth (problems.md (a)): x = [seq | pos[:L]] (positions CONCATENATED),
-out = softmax(x Qm (x Km)ᵀ / sqrt(qk_dim)) x Vm, softmax over keys.
+The candidates are the claim's own variants (``Claim.variants``, defined once in
+``derivlab.transformers.attention_variants``): ONE forward definition each, run with SymPy
+(symbolic check) and with torch (numeric check), so the two checks judge the same code.
 """
 
 from __future__ import annotations
 
-import math
 import random
-from typing import Any
 
 import numpy as np
 import sympy as sp
 
+from derivlab.claims import all_claims
 from derivlab.testing._judging import Candidate, Judge, NumericVerdict
-
-CLAIM = "attention.numpy-torch"
-
-
-class _TorchOps:
-    """The namespace a candidate forward uses, on torch float64 tensors."""
-
-    def __init__(self) -> None:
-        import torch
-
-        self.t = torch
-
-    def linear(self, x: Any, weight: Any) -> Any:
-        return x @ weight.T
-
-    def matmul(self, a: Any, b: Any) -> Any:
-        return a @ b
-
-    def T(self, a: Any) -> Any:
-        return a.T
-
-    def cat(self, a: Any, b: Any) -> Any:
-        return self.t.cat([a, b], dim=-1)
-
-    def zeros(self, rows: int, cols: int) -> Any:
-        return self.t.zeros(rows, cols, dtype=self.t.float64)
-
-    def softmax(self, s: Any, dim: int) -> Any:
-        return self.t.softmax(s, dim=dim)
-
-    def sqrt(self, v: int) -> float:
-        return math.sqrt(v)
-
-    def shape(self, a: Any) -> tuple[int, int]:
-        return tuple(a.shape)
+from derivlab.transformers.attention_variants import CLAIM, STATED, SympyOps, TorchOps
 
 
-class _SympyOps:
-    """The same namespace on SymPy matrices (exact, symbolic)."""
-
-    def linear(self, x: Any, weight: Any) -> Any:
-        return x * weight.T
-
-    def matmul(self, a: Any, b: Any) -> Any:
-        return a * b
-
-    def T(self, a: Any) -> Any:
-        return a.T
-
-    def cat(self, a: Any, b: Any) -> Any:
-        return sp.Matrix.hstack(a, b)
-
-    def zeros(self, rows: int, cols: int) -> Any:
-        return sp.zeros(rows, cols)
-
-    def softmax(self, s: Any, dim: int) -> Any:
-        e = s.applyfunc(sp.exp)
-        if dim in (-1, 1):
-            return sp.Matrix(e.rows, e.cols, lambda i, j: e[i, j] / sum(e.row(i)))
-        return sp.Matrix(e.rows, e.cols, lambda i, j: e[i, j] / sum(e.col(j)))
-
-    def sqrt(self, v: int) -> Any:
-        return sp.sqrt(v)
-
-    def shape(self, a: Any) -> tuple[int, int]:
-        return a.shape
+def _candidate(variant) -> Candidate:
+    return Candidate(variant.claim, variant.name, variant.description, variant.forward, variant.correct)
 
 
-def _features(ops: Any, seq: Any, pos: Any) -> Any:
-    if pos is None:
-        return seq
-    return ops.cat(seq, pos)
-
-
-def _attend(ops: Any, x: Any, Kw: Any, Qw: Any, Vw: Any, *, dim: int = -1, scale: Any = None,
-            linear: Any = None) -> Any:
-    linear = linear or ops.linear
-    K, Q, V = linear(x, Kw), linear(x, Qw), linear(x, Vw)
-    qk_dim = ops.shape(Kw)[0]
-    scores = ops.matmul(Q, ops.T(K))
-    scores = scores * (1 / ops.sqrt(qk_dim) if scale is None else scale(ops, qk_dim))
-    return ops.matmul(ops.softmax(scores, dim), V)
-
-
-def _stated(ops, seq, Kw, Qw, Vw, pos):
-    return _attend(ops, _features(ops, seq, pos), Kw, Qw, Vw)
-
-
-def _softmax_over_queries(ops, seq, Kw, Qw, Vw, pos):
-    return _attend(ops, _features(ops, seq, pos), Kw, Qw, Vw, dim=-2)
-
-
-def _no_scaling(ops, seq, Kw, Qw, Vw, pos):
-    return _attend(ops, _features(ops, seq, pos), Kw, Qw, Vw, scale=lambda o, k: 1)
-
-
-def _scale_by_qk(ops, seq, Kw, Qw, Vw, pos):
-    return _attend(ops, _features(ops, seq, pos), Kw, Qw, Vw, scale=lambda o, k: 1 / o.sqrt(k) ** 2)
-
-
-def _positions_added(ops, seq, Kw, Qw, Vw, pos):
-    """x = [seq | 0] + [pos | 0]: positions added onto the first pos_dim features."""
-    if pos is None:
-        return _stated(ops, seq, Kw, Qw, Vw, pos)
-    (L, token_dim), pos_dim = ops.shape(seq), ops.shape(pos)[1]
-    x = ops.cat(seq, ops.zeros(L, pos_dim)) + ops.cat(pos, ops.zeros(L, token_dim))
-    return _attend(ops, x, Kw, Qw, Vw)
-
-
-def _not_transposed(ops, seq, Kw, Qw, Vw, pos):
-    """x @ Km.weight in place of x @ Km.weight.T (only defined when the weights are square)."""
-    return _attend(ops, _features(ops, seq, pos), Kw, Qw, Vw, linear=lambda x, W: ops.matmul(x, W))
-
-
-CANDIDATES = [
-    Candidate(CLAIM, "stated", "softmax(x Qm (x Km)ᵀ / sqrt(qk)) x Vm, x = [seq | pos]", _stated, True),
-    Candidate(CLAIM, "softmax-over-queries", "softmax over the query axis (dim=-2) instead of keys", _softmax_over_queries),
-    Candidate(CLAIM, "no-scaling", "no 1/sqrt(qk_dim) scaling of the scores", _no_scaling),
-    Candidate(CLAIM, "scale-by-qk", "1/qk_dim in place of 1/sqrt(qk_dim)", _scale_by_qk),
-    Candidate(CLAIM, "positions-added", "positions added to the features instead of concatenated", _positions_added),
-    Candidate(CLAIM, "weights-not-transposed", "x @ W.weight, forgetting nn.Linear stores Wᵀ", _not_transposed),
-]
+#: the stated forward (the control) and the wrong twins the claim carries (``Claim.variants``)
+CANDIDATES = [_candidate(STATED)] + [_candidate(v) for v in all_claims()[CLAIM].variants]
 
 
 # --- symbolic check: L = 2, token_dim = 1, pos_dim = 1, qk = v = 2 (square, so all are defined) ---
@@ -156,7 +40,7 @@ def _symbolic(candidate: Candidate) -> bool:
     scores = (x * Qm) * (x * Km).T / sp.sqrt(qk)
     e = scores.applyfunc(sp.exp)
     truth = sp.Matrix(L, L, lambda i, j: e[i, j] / sum(e.row(i))) * (x * Vm)
-    got = candidate.formula(_SympyOps(), seq, Km.T, Qm.T, Vm.T, pos)
+    got = candidate.formula(SympyOps(), seq, Km.T, Qm.T, Vm.T, pos)
     if got.shape != truth.shape:
         return False
     diff = [sp.expand(a - b) for a, b in zip(got, truth)]
@@ -196,7 +80,7 @@ def _numeric(candidate: Candidate, seed: int) -> NumericVerdict:
 
     from derivlab.transformers.numpy_model import NumpyTransformer
 
-    ops, worst, failures, errors = _TorchOps(), 0.0, 0, []
+    ops, worst, failures, errors = TorchOps(), 0.0, 0, []
     t = lambda a: None if a is None else torch.as_tensor(a, dtype=torch.float64)  # noqa: E731
     for seq, Km, Qm, Vm, pos in _trials(seed):
         expected = NumpyTransformer(Km, Qm, Vm, pos).forward(seq)

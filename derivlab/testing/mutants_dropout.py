@@ -2,14 +2,14 @@
 
 p is the KEEP probability; Γ~² = diag(XᵀX) (squared column norms); λ = (1 - p)/p.
 
-identity, rescaled ridge, minimiser: the candidates are the dropout owner's catalogue
-(``derivations.dropout_variants``: the correct version and its wrong variants) plus two
-extra mistakes written in the same form, judged by the owner's own checks:
+identity, rescaled ridge, minimiser: the candidates are the correct version and the wrong
+variants each claim carries (``Claim.variants``, from ``derivations.dropout_variants``),
+judged by the catalogue's own checks:
 ``variant_holds_symbolically`` (SymPy, exact expectation over symbolic masks at sizes
-(1,1), (2,2), (3,2), (2,3)) and ``variant_survives_monte_carlo`` (50 x 10, |z| < 4.89,
+(1,1), (2,2), (3,2), (2,3)) and ``variant_survives_monte_carlo`` (50 x 10, |z| < Z_THRESHOLD,
 false alarms 1e-6; the gradient test for minimisers).
 
-torch inverted dropout (no owner catalogue): a candidate is a dropout rule (keep
+torch inverted dropout: a candidate is a dropout rule (``DropoutRuleVariant``: keep
 probability, scale of kept entries); symbolic check = SymPy's exact expected gradient
 under that rule equals the ridge gradient; numeric check = torch.nn.functional.dropout
 itself on 20,000 copies of X, mean gradient z-test (alpha 1e-6, Bonferroni over d).
@@ -17,15 +17,15 @@ itself on 20,000 copies of X, mean gradient z-test (alpha 1e-6, Bonferroni over 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import sympy as sp
 
+from derivlab.claims import all_claims
 from derivlab.derivations import dropout_variants as owner
 from derivlab.derivations.bernoulli_moments import expect_polynomial
-from derivlab.derivations.dropout_closed_forms import objective_statistics
+from derivlab.numerics.monte_carlo import Z_THRESHOLD
 from derivlab.testing._judging import Candidate, Judge, NumericVerdict, z_test
 
 SYMBOLIC_SIZE = (2, 3)  # n, d: d ≥ 2 so XᵀX ≠ diag(XᵀX); n ≥ 2 so sums over rows matter
@@ -47,47 +47,15 @@ def _is_zero(expr: Any) -> bool:
     return sp.expand(sp.numer(sp.together(sp.expand(expr)))) == 0
 
 
-# --- identity, rescaled ridge, minimiser: the owner's catalogue plus two extra mistakes -------
-
-def _column_norms_fourth(X: Any, w: Any) -> Any:
-    """Σ_j (XᵀX)_jj² w_j² = ||diag(XᵀX) w||² for SymPy matrices or arrays."""
-    if isinstance(X, sp.MatrixBase):
-        gram = X.T * X
-        return sum((gram[j, j] ** 2 * w[j] ** 2 for j in range(X.shape[1])), sp.Integer(0))
-    X, w = np.asarray(X), np.asarray(w)
-    return ((X * X).sum(axis=0) ** 2 * w * w).sum()
-
-
-@dataclass(frozen=True)
-class _GammaSquaredVariant(owner.ObjectiveVariant):
-    """Γ taken as diag(XᵀX) (no square root): not expressible through the four statistics."""
-
-    def value(self, X: Any, y: Any, w: Any, p: Any) -> Any:
-        s = objective_statistics(X, y, w)
-        return s.yy - 2 * p * s.cross + p**2 * s.quad + p * (1 - p) * _column_norms_fourth(X, w)
-
-
-def _unrescaled_penalty(p: Any, s: Any) -> Any:
-    """||y - X w_new||² + p(1-p)||Γ w_new||² with w_new = p w~ (the penalty of (4) not rescaled)."""
-    t = s.scaled(p)
-    return t.yy - 2 * t.cross + t.quad + p * (1 - p) * t.tikhonov
-
-
-EXTRA_VARIANTS: tuple[owner.ObjectiveVariant, ...] = (
-    _GammaSquaredVariant(owner.ID, "gamma-not-square-rooted", "Γ = diag(XᵀX) without the square root",
-                         r"\|y - pX\tilde{w}\|_2^2 + p(1-p)\|\operatorname{diag}(X^\top X)\tilde{w}\|_2^2",
-                         lambda p, s: None),
-    owner.ObjectiveVariant(owner.RR, "unrescaled-penalty", "λ = p(1 − p): the penalty of (4) left unrescaled",
-                           r"\|y - X w_{new}\|_2^2 + p(1-p)\|\Gamma w_{new}\|_2^2", _unrescaled_penalty),
-)
-
+# --- identity, rescaled ridge, minimiser: the claims' own wrong variants -------------------
 
 def _from_owner(variant: Any) -> Candidate:
     return Candidate(variant.claim, "stated" if variant.correct else variant.name, variant.description, variant,
                      variant.correct)
 
 
-OWNER_CANDIDATES = [_from_owner(v) for v in owner.all_variants(include_correct=True) + EXTRA_VARIANTS]
+OWNER_CANDIDATES = [_from_owner(v) for v in (owner.CORRECT_IDENTITY, owner.CORRECT_RESCALED_RIDGE, owner.CORRECT_MINIMIZER)]
+OWNER_CANDIDATES += [_from_owner(v) for cid in (owner.ID, owner.RR, owner.MIN) for v in all_claims()[cid].variants]
 IDENTITY = [c for c in OWNER_CANDIDATES if c.claim == owner.ID]
 RESCALED_RIDGE = [c for c in OWNER_CANDIDATES if c.claim == owner.RR]
 MINIMIZER = [c for c in OWNER_CANDIDATES if c.claim == owner.MIN]
@@ -104,21 +72,12 @@ def _owner_numeric(candidate: Candidate, seed: int) -> NumericVerdict:
 
 # --- torch inverted dropout -----------------------------------------------------------------
 
-def _torch(name: str, description: str, keep: Any, scale: Any, correct: bool = False) -> Candidate:
+def _rule(variant: owner.DropoutRuleVariant) -> Candidate:
     """A dropout implementation: entries kept with probability ``keep(p)``, kept ones × ``scale(p)``."""
-    return Candidate("dropout.torch-inverted", name, description, (keep, scale), correct)
+    return Candidate(variant.claim, variant.name, variant.description, (variant.keep, variant.scale), variant.correct)
 
 
-TORCH_INVERTED = [
-    _torch("stated", "torch.nn.Dropout(1 - p): keep p, kept entries × 1/p",
-           lambda p: p, lambda p: 1 / p, True),
-    _torch("no-rescaling", "no 1/p rescaling of kept entries",
-           lambda p: p, lambda p: 1),
-    _torch("drop-prob-p", "torch.nn.Dropout(p): p used as the DROP probability",
-           lambda p: 1 - p, lambda p: 1 / (1 - p)),
-    _torch("rescale-by-drop", "kept entries × 1/(1-p)",
-           lambda p: p, lambda p: 1 / (1 - p)),
-]
+TORCH_INVERTED = [_rule(owner.CORRECT_DROPOUT_RULE)] + [_rule(v) for v in all_claims()[owner.TORCH].variants]
 
 
 # --- symbolic checks ----------------------------------------------------------------------
@@ -178,7 +137,7 @@ def _numeric_torch(candidate: Candidate, seed: int) -> NumericVerdict:
 
 
 _OWNER_SYMBOLIC = "dropout_variants.variant_holds_symbolically: SymPy, exact E_R at sizes (1,1), (2,2), (3,2), (2,3)"
-_OWNER_NUMERIC = "dropout_variants.variant_survives_monte_carlo: 50 x 10, 4000 masks, |z| < 4.89 (alpha 1e-6)"
+_OWNER_NUMERIC = f"dropout_variants.variant_survives_monte_carlo: 50 x 10, 4000 masks, |z| < {Z_THRESHOLD:.2f} (alpha 1e-6)"
 
 JUDGES = {
     claim: Judge(claim, _OWNER_SYMBOLIC, _OWNER_NUMERIC + (" (gradient test)" if claim == owner.MIN else ""),

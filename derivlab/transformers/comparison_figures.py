@@ -28,7 +28,7 @@ def _save(fig, base: Path) -> list[str]:
     paths = []
     for suffix in (".pdf", ".png"):
         path = base.with_suffix(suffix)
-        fig.savefig(path, dpi=110)
+        fig.savefig(path, dpi=110, bbox_inches="tight")
         paths.append(str(path))
     return paths
 
@@ -40,8 +40,8 @@ def heatmap_figure(task: Task, design: Design, model: TrainedModel, base: Path) 
     tokens = COMPARISON_SEQUENCES[task.name]
     seq = encode(task, tokens)
     labels = position_labels(task, tokens)
-    fig = Figure(figsize=(17, 5.6))
-    top, bottom = fig.subfigures(2, 1)
+    fig = Figure(figsize=(10, 10.5), layout="constrained")
+    top, bottom = fig.subfigures(2, 1, hspace=0.04)
     learned = model.model()
     name = "".join(labels) if not task.has_cls else "[CLS]" + "".join(labels[1:])
     plot_heatmaps(design.Km, design.Qm, design.Vm, design.model().parts(seq), fig=top,
@@ -51,15 +51,20 @@ def heatmap_figure(task: Task, design: Design, model: TrainedModel, base: Path) 
     return _save(fig, base)
 
 
-def loss_figure(task: Task, models: Sequence[TrainedModel], base: Path) -> list[str]:
-    """Window-mean training loss of every seed, log scale; PDF and PNG."""
+def loss_plot(task: Task, models: Sequence[TrainedModel]):
+    """The loss figure (constrained layout: axis labels inside the figure)."""
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(6.5, 4))
+    fig = Figure(figsize=(6.5, 4), layout="constrained")
     ax = fig.subplots()
     plot_loss_curves([(f"seed {m.seed}", *m.loss_curve()) for m in models], ax)
     ax.set_title(f"{task.name}: SGD lr {models[0].lr}, one sequence per step")
-    return _save(fig, base)
+    return fig
+
+
+def loss_figure(task: Task, models: Sequence[TrainedModel], base: Path) -> list[str]:
+    """Window-mean training loss of every seed, log scale; PDF and PNG."""
+    return _save(loss_plot(task, models), base)
 
 
 def write_figures(task: Task, design: Design, models: Sequence[TrainedModel], out_dir: Path) -> list[str]:

@@ -34,6 +34,7 @@ from derivlab.transformers.training import (
     check_setup,
     initial_model,
     pad_stream,
+    resolve_setup,
     sequence_stream,
 )
 
@@ -66,11 +67,18 @@ def _stacked_streams(task: Task, seeds: Sequence[int], steps: int, remove_cls: b
     }
 
 
-def train_many(task: str | Task, seeds: Sequence[int], qk_dim: int, v_dim: int, pos_dim: int | None = None,
-               max_seq_len: int | None = None, steps: int = NOTEBOOK_STEPS, lr: float = NOTEBOOK_LR,
-               remove_cls: bool = False, threads: int = 1) -> tuple[TrainedModel, ...]:
-    """Train one model per seed together; model k is ``train_loop(..., seed=seeds[k])`` up to rounding."""
-    task = check_setup(as_task(task), remove_cls)
+def train_many(task: str | Task, seeds: Sequence[int], qk_dim: int | None = None, v_dim: int | None = None,
+               pos_dim: int | None = None, max_seq_len: int | None = None, steps: int = NOTEBOOK_STEPS,
+               lr: float = NOTEBOOK_LR, remove_cls: bool | None = None, threads: int = 1) -> tuple[TrainedModel, ...]:
+    """Train one model per seed together; model k is ``train_loop(..., seed=seeds[k])`` up to rounding.
+
+    Without qk_dim and v_dim the sizes are the task's (``training.task_setup``: those of the
+    hand-coded design, CLS left out of the loss for ``unique``).
+    """
+    task = as_task(task)
+    setup = resolve_setup(task, qk_dim, v_dim, pos_dim, remove_cls)
+    qk_dim, v_dim, pos_dim, remove_cls = setup.qk_dim, setup.v_dim, setup.pos_dim, setup.remove_cls
+    task = check_setup(task, remove_cls)
     seeds = [int(s) for s in seeds]
     if not seeds:
         raise ValueError("train_many needs at least one seed")

@@ -81,12 +81,6 @@ def all_token_sequences(task: Task) -> Iterator[tuple[int, ...]]:
         yield from itertools.product(range(3), repeat=length)
 
 
-def sample_tokens(task: Task, rng: np.random.Generator) -> tuple[int, ...]:
-    """A random sequence: length uniform in 1..max_len, tokens uniform with replacement."""
-    length = int(rng.integers(1, task.max_len + 1))
-    return tuple(int(t) for t in rng.integers(0, 3, size=length))
-
-
 @dataclass(frozen=True)
 class Batch:
     """All (or some) sequences of a task, padded: inputs (B, L, token_dim), targets (B, L, out_dim),

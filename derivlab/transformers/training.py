@@ -105,6 +105,43 @@ def pad_stream(stream: SequenceStream, remove_cls: bool = False) -> PaddedStream
     return PaddedStream(inputs, targets, key_mask, loss_weight)
 
 
+@dataclass(frozen=True)
+class Setup:
+    """The sizes a model of a task is trained with: those of the task's hand-coded design."""
+
+    qk_dim: int
+    v_dim: int
+    pos_dim: int | None
+    remove_cls: bool
+
+
+def task_setup(task: str | Task) -> Setup:
+    """The notebook's setup of ``task``: qk_dim and pos_dim of the hand-coded design, v_dim the
+    task's output size, the CLS row left out of the loss when the task has one.
+
+    >>> task_setup("first")
+    Setup(qk_dim=1, v_dim=3, pos_dim=4, remove_cls=False)
+    """
+    from derivlab.transformers.designs import DESIGN_SIZES
+
+    task = as_task(task)
+    sizes = DESIGN_SIZES[task.name]
+    return Setup(sizes["qk_dim"], task.out_dim, sizes["pos_dim"] or None, task.has_cls)
+
+
+def resolve_setup(task: Task, qk_dim: int | None, v_dim: int | None, pos_dim: int | None,
+                  remove_cls: bool | None) -> Setup:
+    """Fill what the caller left out: with neither qk_dim nor v_dim given, everything not given comes
+    from ``task_setup``; otherwise the caller's sizes are used as given (pos_dim None = no positions)."""
+    if qk_dim is None and v_dim is None:
+        default = task_setup(task)
+        return Setup(default.qk_dim, default.v_dim, default.pos_dim if pos_dim is None else pos_dim,
+                     default.remove_cls if remove_cls is None else remove_cls)
+    if qk_dim is None or v_dim is None:
+        raise ValueError("give both qk_dim and v_dim, or neither (then the task's setup is used)")
+    return Setup(int(qk_dim), int(v_dim), pos_dim, bool(remove_cls))
+
+
 def check_setup(task: Task, remove_cls: bool) -> Task:
     if remove_cls and not task.has_cls:
         raise ValueError(f"remove_cls drops the CLS output row, but task {task.name!r} has no CLS token")
@@ -162,12 +199,16 @@ class TrainedModel:
         }
 
 
-def train_loop(task: str | Task, qk_dim: int, v_dim: int, pos_dim: int | None = None,
+def train_loop(task: str | Task, qk_dim: int | None = None, v_dim: int | None = None, pos_dim: int | None = None,
                max_seq_len: int | None = None, steps: int = NOTEBOOK_STEPS, lr: float = NOTEBOOK_LR,
-               remove_cls: bool = False, seed: int = 0) -> TrainedModel:
+               remove_cls: bool | None = None, seed: int = 0) -> TrainedModel:
     """The notebook's loop: per step, zero_grad, forward ONE sequence, MSE (rows after CLS if
-    ``remove_cls``), backward, SGD step. ``max_seq_len`` defaults to the task's longest sequence."""
-    task = check_setup(as_task(task), remove_cls)
+    ``remove_cls``), backward, SGD step. ``max_seq_len`` defaults to the task's longest sequence;
+    without qk_dim and v_dim the sizes are the task's (``task_setup``)."""
+    task = as_task(task)
+    setup = resolve_setup(task, qk_dim, v_dim, pos_dim, remove_cls)
+    qk_dim, v_dim, pos_dim, remove_cls = setup.qk_dim, setup.v_dim, setup.pos_dim, setup.remove_cls
+    task = check_setup(task, remove_cls)
     max_seq_len = max_seq_len or task.max_seq_len
     stream = pad_stream(sequence_stream(task, steps, seed), remove_cls)
     inputs, targets = torch.from_numpy(stream.inputs), torch.from_numpy(stream.targets)

@@ -1,4 +1,4 @@
-"""The service: report fields per interfaces.md, numbering, exit codes, rendering."""
+"""The service: report fields per docs/spec/interfaces.md, numbering, exit codes, rendering."""
 
 import io
 import json

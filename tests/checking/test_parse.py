@@ -1,4 +1,4 @@
-"""The grammar reads the notation table of derivation-format.md into typed trees."""
+"""The grammar reads the notation table of docs/spec/derivation-format.md into typed trees."""
 
 import pytest
 

@@ -61,14 +61,39 @@ def test_numpy_torch_confirmation_rejects_every_wrong_formula():
     outcome = attention._numpy_torch_trials(ConfirmOptions(seed=3, quick=True))
     assert outcome.agrees
     assert outcome.details["notebook_trials_passed"] == 10
-    assert all(outcome.details["mutants"].values()) and len(outcome.details["mutants"]) == 3
+    from derivlab.transformers.attention_variants import WRONG_VARIANTS
+
+    assert set(outcome.details["mutants"]) == {v.name for v in WRONG_VARIANTS}
+    assert all(outcome.details["mutants"].values()) and len(outcome.details["mutants"]) == 5
+    assert outcome.details["sdpa_sequences"] == 80 and outcome.details["sdpa_max_abs_diff"] <= 1e-10
+
+
+def test_the_claim_carries_the_wrong_formulas_the_mutant_run_uses():
+    from derivlab.claims import all_claims
+    from derivlab.testing import mutants_attention
+
+    claim = all_claims()["attention.numpy-torch"]
+    assert claim.question == "Q2(a)" and len(claim.variants) == 5
+    assert [c.name for c in mutants_attention.CANDIDATES if not c.correct] == [v.name for v in claim.variants]
 
 
 def test_mutant_formulas_differ_from_the_model_on_a_generic_input():
     rng = np.random.default_rng(0)
-    Km, Qm, Vm = rng.normal(size=(3, 3)), rng.normal(size=(3, 3)), rng.normal(size=(3, 3))
-    seq = rng.normal(size=(3, 3))
+    Km, Qm, Vm = rng.normal(size=(5, 3)), rng.normal(size=(5, 3)), rng.normal(size=(5, 3))
+    seq, pos = rng.normal(size=(3, 3)), rng.normal(size=(4, 2))
     from derivlab.transformers.attention import attention as forward
 
-    for name, wrong in attention._mutant_outputs(seq, Km, Qm, Vm, None).items():
-        assert not np.allclose(wrong, forward(seq, Km, Qm, Vm)), name
+    for name, wrong in attention._variant_outputs(seq, Km, Qm, Vm, pos).items():
+        if wrong is not None:  # untransposed weights exist only for square ones
+            assert not np.allclose(wrong, forward(seq, Km, Qm, Vm, pos)), name
+
+
+def test_the_sdpa_oracle_sees_a_model_that_disagrees(monkeypatch):
+    """With SDPA's scale changed to 1 (a formula without 1/sqrt(qk)) the oracle reports a difference."""
+    import torch
+
+    real = torch.nn.functional.scaled_dot_product_attention
+    monkeypatch.setattr(torch.nn.functional, "scaled_dot_product_attention",
+                        lambda q, k, v: real(q, k, v, scale=1.0))
+    worst, compared = attention._sdpa_oracle(np.random.default_rng(1), 6)
+    assert compared == 48 and worst > 1e-3

@@ -5,7 +5,6 @@ import pytest
 from derivlab.derivations.dropout_chain import (
     IDENTITY_STEPS,
     RESCALING_LATEX,
-    derivation_tex,
     matrix_derivation_chain,
     substitution_before,
     verify_equal,
@@ -40,9 +39,11 @@ def test_the_substitution_row_precedes_the_rescaled_step():
     assert substitution_before(1) is None
 
 
-def test_derivation_tex_is_one_align_block(chain):
-    tex = derivation_tex()
-    assert tex.startswith("\\begin{align*}") and tex.count("&=") == len(chain) - 1 and RESCALING_LATEX in tex
+def test_the_one_writer_of_dropout_tex_writes_one_align_block(chain):
+    from derivlab.reports.derivation_file import dropout_derivation_tex
+
+    tex = dropout_derivation_tex(list(chain))
+    assert tex.count("\\begin{align*}") == 1 and tex.count("&=") == len(chain) - 1 and RESCALING_LATEX in tex
 
 
 def test_a_wrong_step_is_not_verified():

@@ -3,10 +3,9 @@
 import time
 
 import pytest
-import sympy as sp
 
 from derivlab.derivations.noise import chains, proofs, variants
-from derivlab.derivations.noise.symbols import ADDITIVE, MULTIPLICATIVE, I_d, N, X, alpha, gram, n, sigma, w, y
+from derivlab.derivations.noise.symbols import ADDITIVE, MULTIPLICATIVE, I_d, N, X, alpha, n, sigma, w, y
 from derivlab.derivations.notation import Mean, SquaredNorm, add, mul, sub, transpose
 
 

@@ -2,7 +2,6 @@
 
 import csv
 import json
-import shutil
 import subprocess
 
 import pytest
@@ -97,9 +96,7 @@ def test_hostile_submission_scores_zero_and_leaks_nothing(graded):
     assert not list(root.rglob("pwned*"))
 
 
-@pytest.mark.tex
-@pytest.mark.skipif(shutil.which("pdflatex") is None or shutil.which("pdftotext") is None,
-                    reason="needs pdflatex and pdftotext")
+@pytest.mark.tex("pdflatex", "pdftotext")
 def test_hostile_feedback_compiles_without_reading_or_running_anything(graded):
     root, _, _ = graded
     pdf = root / "out" / "003-hostile" / "feedback.pdf"
@@ -109,7 +106,6 @@ def test_hostile_feedback_compiles_without_reading_or_running_anything(graded):
 
 
 @pytest.mark.tex
-@pytest.mark.skipif(shutil.which("pdflatex") is None, reason="needs pdflatex")
 def test_feedback_pdf_is_written_for_every_submission(graded):
     root, outcomes, _ = graded
     assert all((root / "out" / name / "feedback.pdf").exists() for name in outcomes)

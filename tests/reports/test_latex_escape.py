@@ -1,6 +1,5 @@
 """escape_latex: student text typesets literally, never as TeX commands."""
 
-import shutil
 
 import pytest
 from hypothesis import given, settings
@@ -63,7 +62,6 @@ def test_specials_never_survive_unescaped(text):
 
 @pytest.mark.slow
 @pytest.mark.tex
-@pytest.mark.skipif(shutil.which("pdflatex") is None, reason="needs pdflatex (texlive-latex-base)")
 @settings(max_examples=3)
 @given(st.lists(st.text(min_size=1, max_size=80), min_size=20, max_size=40))
 def test_escaped_arbitrary_text_compiles(tmp_path_factory, texts):

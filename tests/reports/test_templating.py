@@ -3,7 +3,7 @@
 import jinja2
 import pytest
 
-from derivlab.reports.templating import render, render_string, trusted
+from derivlab.reports.templating import render_string, trusted
 
 
 def test_plain_values_are_escaped():

@@ -7,7 +7,8 @@ from derivlab.claims import ClaimResult, NumericResult, SymbolicResult
 from derivlab.derivations.proof import Proof, ProofStep
 from derivlab.reports.build import ReportResult
 from derivlab.reports.claim_views import NOT_YET, claim_view, numeric_view, proof_view
-from derivlab.reports.notation import course_latex
+from derivlab.derivations.notation import course_latex
+from derivlab.reports.notation import course_latex_string
 from derivlab.reports.transformers_section import _claim_row, matrix_latex, report_figures
 
 
@@ -60,8 +61,9 @@ def test_course_notation_uses_odot_top_and_blackboard_e():
     import sympy as sp
 
     R, X = sp.MatrixSymbol("R", 3, 2), sp.MatrixSymbol("X", 3, 2)
-    assert course_latex(sp.hadamard_product(R, X).T) == r"R^{\top} \odot X^{\top}"
-    assert course_latex(r"E\left[x\right]") == r"\mathbb{E}\left[x\right]"
+    assert course_latex(sp.hadamard_product(R, X).T) == r"(R^\top) \odot (X^\top)"
+    assert course_latex_string(r"E\left[x\right]") == r"\mathbb{E}\left[x\right]"
+    assert course_latex_string(r"\left(R \circ X\right)^{T}") == r"\left(R \odot X\right)^{\top}"
 
 
 def test_matrices_print_integers_as_integers():

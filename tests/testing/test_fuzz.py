@@ -58,7 +58,7 @@ def test_property_seeds_differ_between_properties_and_runs():
 
 def test_report_is_not_ok_when_a_property_is_falsified(monkeypatch):
     props = {"false": _false_property()}
-    monkeypatch.setattr(fuzz, "available_properties", lambda: (props, {}))
+    monkeypatch.setattr(fuzz, "all_properties", lambda: props)
     report = run_fuzz(examples=20, only=["false"], mutants=False)
     assert not report.ok and report.exit_code == 1
     assert report.to_json()["properties"][0]["status"] == "falsified"
@@ -89,9 +89,9 @@ def test_report_is_not_ok_when_a_control_is_rejected_or_a_false_alarm_fires():
 
 
 def test_a_claim_without_properties_is_not_covered(monkeypatch):
-    props, _ = fuzz.available_properties()
+    props = fuzz.all_properties()
     kept = {n: p for n, p in props.items() if not n.startswith("attention.first/")}
-    monkeypatch.setattr(fuzz, "available_properties", lambda: (kept, {}))
+    monkeypatch.setattr(fuzz, "all_properties", lambda: kept)
     report = fuzz.FuzzReport(0, 1, (), (), (), (), fuzz._coverage([], []), {}, 0.0)
     assert "attention.first" in report.uncovered and not report.ok
 
@@ -128,7 +128,7 @@ def test_human_output_shows_bracketed_text_verbatim(monkeypatch):
     from rich.console import Console
 
     props = {"false": _false_property()}
-    monkeypatch.setattr(fuzz, "available_properties", lambda: (props, {}))
+    monkeypatch.setattr(fuzz, "all_properties", lambda: props)
     report = run_fuzz(examples=20, only=["false"], mutants=False)
     console = Console(record=True, width=300)
     report.render(console)

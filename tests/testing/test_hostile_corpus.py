@@ -58,10 +58,6 @@ def test_the_deflate_bomb_inflates_to_what_it_declares():
 
 @pytest.mark.tex
 def test_the_write18_payload_is_live_under_shell_escape(tmp_path):
-    import shutil
-
-    if shutil.which("pdflatex") is None:
-        pytest.fail("pdflatex is missing (TeX Live is a requirement of derivlab report)")
     sentinel = tmp_path / "PWNED"
     doc = tmp_path / "doc.tex"
     doc.write_text(f"\\documentclass{{article}}\\begin{{document}}\\immediate\\write18{{touch {sentinel}}}x\\end{{document}}\n")

@@ -1,4 +1,4 @@
-"""The hand-coded designs pass the notebook criterion on every input; their shapes are problems.md's."""
+"""The hand-coded designs pass the notebook criterion on every input; their shapes are docs/spec/problems.md's."""
 
 import numpy as np
 import pytest

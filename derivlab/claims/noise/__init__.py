@@ -9,14 +9,8 @@ from functools import partial
 
 from derivlab.claims import Claim, Confirmation
 from derivlab.claims.noise import confirmations as conf
+from derivlab.derivations import statements
 from derivlab.derivations.proof import Proof
-
-ADDITIVE_LATEX = (r"\mathbb{E}_N\left[\|y - (X + N)w\|_2^2\right] = \|y - Xw\|_2^2 + n\sigma^2\|w\|_2^2,"
-                  r"\quad N_{ij} \sim \mathcal{N}(0, \sigma^2) \text{ i.i.d.}")
-DROPOUT_LATEX = (r"\mathbb{E}_N\left[\|y - (X \odot (\mathbf{1}\mathbf{1}^\top + N))w\|_2^2\right] = "
-                 r"\|y - Xw\|_2^2 + \alpha\|\Gamma w\|_2^2,\quad N_{ij} \sim \mathcal{N}(0, \alpha) \text{ i.i.d.},"
-                 r"\ \Gamma = \operatorname{diag}(X^\top X)^{1/2}")
-
 
 def _additive() -> Proof:
     from derivlab.derivations.noise.proofs import additive_gaussian_proof
@@ -41,10 +35,10 @@ def _confirmations(claim: str) -> tuple[Confirmation, ...]:
 
 def noise_claims() -> list[Claim]:
     return [
-        Claim("noise.additive-gaussian", "Gaussian input noise is ridge regression (λ = nσ²)", ADDITIVE_LATEX,
-              _additive, _confirmations("noise.additive-gaussian"), question="noise"),
-        Claim("noise.gaussian-dropout", "Multiplicative Gaussian noise (Gaussian dropout) is Tikhonov", DROPOUT_LATEX,
-              _dropout, _confirmations("noise.gaussian-dropout"), question="noise"),
+        Claim("noise.additive-gaussian", "Gaussian input noise is ridge regression (λ = nσ²)",
+              statements.ADDITIVE_GAUSSIAN, _additive, _confirmations("noise.additive-gaussian")),
+        Claim("noise.gaussian-dropout", "Multiplicative Gaussian noise (Gaussian dropout) is Tikhonov",
+              statements.GAUSSIAN_DROPOUT, _dropout, _confirmations("noise.gaussian-dropout")),
     ]
 
 

@@ -14,7 +14,7 @@ import math
 from fractions import Fraction
 from typing import Any
 
-from derivlab.claims import ConfirmOptions, Outcome
+from derivlab.claims import ConfirmationOutcome, ConfirmOptions
 from derivlab.derivations.noise.variants import CORRECT, KIND, WRONG, ADDITIVE_ID
 from derivlab.numerics.noise import monte_carlo, two_point
 from derivlab.numerics.regression_data import rational_problem, regression_problem
@@ -36,7 +36,7 @@ def _param(claim: str, s: Fraction | float) -> Fraction | float:
     return s if claim == ADDITIVE_ID else s * s
 
 
-def exact_two_point(claim: str, options: ConfirmOptions, correct: Any = None, wrong: Any = None) -> Outcome:
+def exact_two_point(claim: str, options: ConfirmOptions, correct: Any = None, wrong: Any = None) -> ConfirmationOutcome:
     """Exact E_N at every size equals ``correct`` (default: the claim); every ``wrong`` version differs somewhere."""
     sizes = QUICK_SIZES if options.quick else FULL_SIZES
     correct, wrong = correct or CORRECT[claim], WRONG[claim] if wrong is None else wrong
@@ -51,16 +51,16 @@ def exact_two_point(claim: str, options: ConfirmOptions, correct: Any = None, wr
         for v in wrong:
             rejected[v.name] |= truth != v.value(prob.X, prob.y, prob.w, param)
     killed = sum(rejected.values())
-    return Outcome(all(equal) and killed == len(wrong), {
+    return ConfirmationOutcome(all(equal) and killed == len(wrong), {
         "headline": f"exact at {sum(equal)}/{len(equal)} sizes; {killed}/{len(wrong)} wrong versions unequal",
         "sizes": [list(s) for s in sizes], "sign_patterns_per_row_summed": patterns,
         "arithmetic": "fractions.Fraction", "scales": [str(s) for s in SCALES], "equal_at_each_size": equal,
-        "wrong_variants_rejected": rejected, "convention": CONVENTIONS[claim],
+        "wrong_variants": {name: {"rejected": r, "z": None} for name, r in rejected.items()}, "convention": CONVENTIONS[claim],
         "why_exact": "degree-2 polynomial in independent mean-0 entries: only E[N] = 0 and E[N^2] = s^2 enter",
     })
 
 
-def monte_carlo_check(claim: str, options: ConfirmOptions, correct: Any = None, wrong: Any = None) -> Outcome:
+def monte_carlo_check(claim: str, options: ConfirmOptions, correct: Any = None, wrong: Any = None) -> ConfirmationOutcome:
     """``correct`` inside the 1 − 1e-6 interval, every ``wrong`` version outside (defaults: the claim's catalogue)."""
     correct, wrong = correct or CORRECT[claim], WRONG[claim] if wrong is None else wrong
     prob = regression_problem(seed=options.seed)
@@ -80,6 +80,7 @@ def monte_carlo_check(claim: str, options: ConfirmOptions, correct: Any = None, 
         "headline": f"z={result.z:+.2f}, {sum(v['rejected'] for v in variants.values())}/{len(variants)} wrong "
                     f"rejected (min |z| {min(abs(v['z']) for v in variants.values()):.0f})",
         "size": list(prob.shape), "parameter": param, "wrong_variants": variants, "convention": CONVENTIONS[claim],
-        "decision": "agree when |z| < 4.89 (two-sided false-alarm rate 1e-6); every wrong version must be rejected",
+        "decision": f"agree when |z| < {result.threshold:.2f} (two-sided false-alarm rate 1e-6); every wrong version "
+                    "must be rejected",
     })
-    return Outcome(result.agrees and all(v["rejected"] for v in variants.values()), details)
+    return ConfirmationOutcome(result.agrees and all(v["rejected"] for v in variants.values()), details)

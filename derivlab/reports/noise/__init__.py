@@ -32,10 +32,9 @@ def wrong_version_rows(results: dict[str, Any]) -> list[dict]:
         result = results.get(cid)
         for n in (result.numeric if result is not None else ()):
             for name, v in (n.details.get("wrong_variants") or {}).items():
+                verdict = "rejected" if v.get("rejected") else "NOT rejected"
                 measured.setdefault(f"{cid}:{name}", {})[n.kind] = (
-                    f"z = {format_value(v['z'])}" + (", rejected" if v.get("rejected") else ", NOT rejected"))
-            for name, rejected in (n.details.get("wrong_variants_rejected") or {}).items():
-                measured.setdefault(f"{cid}:{name}", {})[n.kind] = "rejected" if rejected else "NOT rejected"
+                    f"z = {format_value(v['z'])}, {verdict}" if v.get("z") is not None else verdict)
     rows = []
     for v in variants.all_variants():
         if results.get(v.claim) is None:
