@@ -245,15 +245,16 @@ class TypedStep:
 
 def typed_steps(text: str, *, context: str | Scope = "dropout") -> list[TypedStep]:
     """Every step whose two sides parse, as typed expressions (for reproducing counterexamples)."""
-    from derivlab.checking.parse import parse_expression
+    from derivlab.checking.indices import bind_step
+    from derivlab.checking.parse import parse_side
 
     scope = context if isinstance(context, Scope) else load_context(context)
     doc = _read_document(text, scope)
     out = []
     for index, lhs, rhs, _eq, step_scope in _scoped_pairs(doc, scope, []):
         try:
-            out.append(TypedStep(index, parse_expression(lhs.text, step_scope), parse_expression(rhs.text, step_scope),
-                                 step_scope))
+            left, right = bind_step(parse_side(lhs.text, step_scope)[0], parse_side(rhs.text, step_scope)[0])
+            out.append(TypedStep(index, left, right, step_scope))
         except StepFailure:
             continue
     return out
@@ -315,7 +316,7 @@ def check_step(index: int, line: int, lhs: Expression, rhs: Expression, scope: S
     and explain a wrong step."""
     from derivlab.checking.equivalence import decide
     from derivlab.checking.hints import find_hint
-    from derivlab.checking.indices import join
+    from derivlab.checking.indices import bind_step, join
     from derivlab.checking.parse import parse_side
 
     deadline = deadline or limits.Deadline(limits.STEP_SECONDS)
@@ -332,6 +333,7 @@ def check_step(index: int, line: int, lhs: Expression, rhs: Expression, scope: S
         right, right_condition = parse_side(rhs.text, scope)
         side = "both"
         condition = join(condition, left_condition, right_condition)
+        left, right = bind_step(left, right)
         outcome = decide(left, right, scope, seed=seed * 100_003 + index, deadline=deadline, condition=condition)
     except Unparsed as exc:
         expr = lhs if side == "left" else rhs

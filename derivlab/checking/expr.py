@@ -212,6 +212,7 @@ class Sum(Expr):
     index: str = "i"
     dim: Dim | None = None
     condition: Condition = Condition()
+    implicit: bool = False  # the k of \sum_{j \neq k}: bound only when the step does not use k elsewhere
     CHILDREN: ClassVar[tuple[str, ...]] = ("body",)
 
 

@@ -17,7 +17,7 @@ from dataclasses import replace
 from itertools import product as cartesian
 
 from derivlab.checking.expr import (
-    Condition, Dim, Entry, Expr, Indicator, Named, Slice, Sum, describe, walk,
+    Condition, Dim, Entry, Expr, Indicator, Named, Slice, Sum, describe, map_tree, walk,
 )
 from derivlab.checking.failures import IllTyped, Unparsed
 
@@ -88,12 +88,50 @@ def _resolve_sum(node: Sum) -> tuple[Expr, Ranges]:
     if dim is not None and used is not None and used[0] != dim:
         raise IllTyped(f"the sum over {node.index} runs to {dim}, but {node.index} is used as {used[1]}, which "
                        f"runs to {used[0]}")
+    if dim is None and used is None and node.implicit and isinstance(body, Sum):
+        dim = body.dim  # the k of \sum_{j \neq k} is compared with j: it has j's range
     if dim is None:
         if used is None:
             raise IllTyped(f"cannot tell the range of the index {node.index} of {describe(node)}: give its bounds "
                            f"(\\sum_{{{node.index}=1}}^{{n}}) or use it in an entry")
         dim = used[0]
     return replace(node, body=body, dim=dim), inner
+
+
+def _letters_outside_implicit(expr: Expr) -> set[str]:
+    """Index letters used in ``expr`` outside every implicit sum and not bound by an ordinary one."""
+    out: set[str] = set()
+    stack: list[tuple[Expr, frozenset]] = [(expr, frozenset())]
+    while stack:
+        node, bound = stack.pop()
+        if isinstance(node, Sum):
+            if node.implicit:
+                continue
+            bound = bound | {node.index}
+        if isinstance(node, Entry):
+            out |= {t for t in (node.row, node.col) if isinstance(t, str) and t not in bound}
+        elif isinstance(node, Slice) and isinstance(node.index, str) and node.index not in bound:
+            out.add(node.index)
+        elif isinstance(node, Indicator):
+            out |= node.condition.indices() - bound
+        if not isinstance(node, Named):
+            stack.extend((kid, bound) for kid in node.children())
+    return out
+
+
+def bind_step(lhs: Expr, rhs: Expr) -> tuple[Expr, Expr]:
+    r"""``\sum_{j \neq k}`` sums over k too only when the step does not use k elsewhere: where k is a free
+    index of the step, the sum is over j alone (j ≠ k)."""
+    if not any(isinstance(n, Sum) and n.implicit for side in (lhs, rhs) for n in walk(side)):
+        return lhs, rhs
+    used = _letters_outside_implicit(lhs) | _letters_outside_implicit(rhs)
+
+    def unbind(node: Expr):
+        if isinstance(node, Sum) and node.implicit and node.index in used:
+            return map_tree(node.body, unbind)
+        return None
+
+    return map_tree(lhs, unbind), map_tree(rhs, unbind)
 
 
 def free_indices(lhs: Expr, rhs: Expr) -> Ranges:

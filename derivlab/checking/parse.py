@@ -390,6 +390,9 @@ class ToExpression(Transformer_NonRecursive):
         names, dim, condition = limits_
         if not names:
             raise Unparsed("a sum needs its index: \\sum_i or \\sum_{i=1}^{n}", meta.start_pos)
+        if condition.relations and len(names) == 2:  # \sum_{j \neq k}: over j != k, and over k unless k is free
+            inner = shapes.index_sum(body, names[0], dim, condition)
+            return shapes.index_sum(inner, names[1], dim, Condition(), self._src(meta), implicit=True)
         out = body
         for k, name in enumerate(reversed(names)):
             out = shapes.index_sum(out, name, dim, condition if k == 0 else Condition(),

@@ -105,3 +105,19 @@ def test_a_subscript_is_never_dropped_at_the_expression_level():
 
     lhs = parse_expression(r"\|\mathbf{w}_{\text{new}}\|^2", SCOPE)
     assert decide(lhs, parse_expression(r"\|w\|^2", SCOPE), SCOPE).verdict == "invalid"
+
+
+def test_a_sum_over_j_not_k_binds_k_only_when_the_step_does_not_use_it():
+    assert step(r"\[ (Xw)_i - X_{ik} w_k = \sum_{j \neq k} X_{ij} w_j \]").verdict == "valid"  # k free
+    assert step(r"\[ \sum_{j \neq k} w_j w_k = \sum_{j=1}^{d}\sum_{k=1}^{d} w_j w_k - \sum_{j=1}^{d} w_j^2 \]").verdict \
+        == "valid"  # both bound
+    assert step(r"\[ \sum_{j \neq k} w_j w_k = \sum_{j=1}^{d}\sum_{k=1}^{d} w_j w_k \]").verdict == "invalid"
+
+
+def test_a_free_floating_index_sum_is_decided_at_several_sizes():
+    from derivlab.checking.decisive_sizes import decisive_sizes
+
+    lhs = parse_expression(r"\sum_{i=1}^{n} (y_i^2 + p)", SCOPE)
+    sizes = decisive_sizes(lhs, lhs, SCOPE)
+    assert len({s["n"] for s in sizes}) >= 2  # Σ_i p = n p: a polynomial in n, tested at consecutive n
+    assert step(r"\[ \sum_{i=1}^{n} (y_i^2 + p) = \|y\|^2 + p \]").verdict == "invalid"
