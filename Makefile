@@ -7,7 +7,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: venv test report bench fuzz tex autograder clean
+.PHONY: venv test report bench fuzz tex autograder autograder-e2e clean
 
 venv: $(STAMP)
 
@@ -45,6 +45,12 @@ fuzz: $(STAMP)
 
 autograder: $(STAMP)
 	$(VENV)/bin/derivlab grade --autograder-zip autograder.zip
+
+# The autograder zip built and run end to end in a scratch autograder tree (setup.sh makes its own venv:
+# minutes). DERIVLAB_TORCH_INDEX= (set but empty) takes torch from pip's own configuration (a local wheel)
+# instead of the CPU index.
+autograder-e2e: $(STAMP)
+	DERIVLAB_AUTOGRADER_E2E=1 $(PY) -m pytest -q -n 0 tests/reports/test_autograder.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis

@@ -82,11 +82,12 @@ def _run(args: argparse.Namespace) -> Any:
             path = build_autograder_zip(Path(args.autograder_zip), with_tex=not args.no_tex)
             return _Written(str(path), "upload it as the assignment's autograder on Gradescope")
         if args.gradescope:
-            return grade_gradescope()
+            root = Path(args.autograder_root)
+            return grade_gradescope(root / "submission", root / "results")
         if not args.submissions or not args.out:
             raise InputError("grade needs SUBMISSIONS and --out DIR (or --gradescope); see derivlab grade --help")
         _writable_dir(Path(args.out))
-        return grade_folder(Path(args.submissions), Path(args.out), jobs=args.jobs)
+        return grade_folder(Path(args.submissions), Path(args.out), jobs=args.jobs, resume=args.resume)
     if args.command == "fuzz":
         from derivlab.testing.fuzz import run_fuzz
 

@@ -158,6 +158,12 @@ def build_parser() -> Parser:
                    help="submissions graded in parallel (default: every core)")
     g.add_argument("--gradescope", action="store_true",
                    help="grade /autograder/submission inside Gradescope's container (default: off)")
+    g.add_argument("--autograder-root", default="/autograder", metavar="DIR",
+                   help="with --gradescope: the autograder folder, DIR/submission -> DIR/results/results.json "
+                        "(default: /autograder)")
+    g.add_argument("--resume", action="store_true",
+                   help="keep the submissions already complete in --out after an interrupted run and grade the "
+                        "rest (default: off)")
     g.add_argument("--autograder-zip", metavar="OUT.zip", default=None,
                    help="write the Gradescope autograder zip and exit (default: off)")
     g.add_argument("--no-tex", action="store_true",

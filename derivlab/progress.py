@@ -33,6 +33,8 @@ T = TypeVar("T")
 PLAIN_EVERY_SECONDS = 5.0
 PLAIN_EVERY_FRACTION = 0.1
 PLAIN_MIN_SECONDS = 1.0  # no two lines closer than this, except the first and the last
+# work shorter than this prints nothing when stderr is not a terminal (a one-line error stays one line)
+PLAIN_START_SECONDS = float(os.environ.get("DERIVLAB_PROGRESS_DELAY", "2"))
 
 _console: Any = None
 _owner: int | None = None
@@ -163,6 +165,8 @@ class _PlainLine(_Line):
         self.lock = threading.Lock()
         self.last = time.monotonic()
         self.starts: list[float] = []
+        self.spoken = False
+        self.opening = ""
         self.fractions: list[float] = []  # the next fraction to report, one per part
         self.stop = threading.Event()
         self.beat = threading.Thread(target=self._heartbeat, daemon=True)
@@ -177,10 +181,24 @@ class _PlainLine(_Line):
     def started(self, description: str, total: int | None) -> None:
         self.starts.append(time.monotonic())
         self.fractions.append(PLAIN_EVERY_FRACTION)
-        if len(self.parts) == 1:  # inner parts show up in the periodic lines only
-            self._say(f"{self.label()}" + (f": 0/{total}" if total else " ..."))
+        if len(self.parts) == 1:  # said only once the work outlasts PLAIN_START_SECONDS (quick commands stay quiet)
+            self.spoken = False
+            self.opening = f"{self.label()}" + (f": 0/{total}" if total else " ...")
+            self._open()
+
+    def _open(self) -> None:
+        try:
+            late = time.monotonic() - self.starts[0] >= PLAIN_START_SECONDS
+        except IndexError:  # the heartbeat thread raced the end of the work
+            return
+        if late and not self.spoken:
+            self.spoken = True
+            self._say(self.opening)
 
     def advance(self, done: int) -> None:
+        self._open()
+        if not self.spoken:
+            return
         total = self.total()
         now = time.monotonic()
         quiet = now - self.last
@@ -199,12 +217,13 @@ class _PlainLine(_Line):
     def finished(self, description: str) -> None:
         seconds = time.monotonic() - self.starts.pop()
         self.fractions.pop()
-        if not self.parts:
+        if not self.parts and self.spoken:
             self._say(f"{description}: done in {seconds:.1f} s")
 
     def _heartbeat(self) -> None:
-        while not self.stop.wait(1.0):
-            if self.starts and time.monotonic() - self.last >= PLAIN_EVERY_SECONDS:
+        while not self.stop.wait(0.5):
+            self._open()
+            if self.spoken and self.starts and time.monotonic() - self.last >= PLAIN_EVERY_SECONDS:
                 self._say(f"{self.label()}: still running ({time.monotonic() - self.starts[0]:.0f} s)")
 
     def close(self) -> None:

@@ -20,6 +20,23 @@ from typing import Any, Callable
 from derivlab.errors import DerivlabError, InputError
 
 
+class LimitExceeded(InputError):
+    """The guard stopped the work (time, memory, recursion): for a checker, a verdict ``unknown``."""
+
+
+def die_with_parent() -> None:
+    """Linux: SIGKILL this process when its parent dies (so a killed run leaves no worker behind)."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL), 0, 0, 0)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() == 1:  # the parent died before the request was made
+        os._exit(1)
+
+
 def _address_space_bytes() -> int:
     try:
         with open("/proc/self/statm") as fh:
@@ -31,6 +48,7 @@ def _address_space_bytes() -> int:
 def _child(conn: Any, fn: Callable[..., Any], args: tuple, kwargs: dict, memory_mb: int) -> None:
     import resource
 
+    die_with_parent()
     try:
         limit = _address_space_bytes() + memory_mb * 2**20
         _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
@@ -67,11 +85,11 @@ def run_limited(fn: Callable[..., Any], *args: Any, seconds: float, memory_mb: i
     sender.close()
     try:
         if not receiver.poll(seconds):
-            raise InputError(f"time limit of {seconds:g} s exceeded")
+            raise LimitExceeded(f"time limit of {seconds:g} s exceeded")
         try:
             status, payload = receiver.recv()
         except (EOFError, OSError):
-            raise InputError(f"memory limit of {memory_mb} MB exceeded (the checker process died)") from None
+            raise LimitExceeded(f"memory limit of {memory_mb} MB exceeded (the checker process died)") from None
     finally:
         receiver.close()
         if proc.is_alive():
@@ -80,9 +98,9 @@ def run_limited(fn: Callable[..., Any], *args: Any, seconds: float, memory_mb: i
     if status == "ok":
         return payload
     if status == "memory":
-        raise InputError(f"memory limit of {memory_mb} MB exceeded")
+        raise LimitExceeded(f"memory limit of {memory_mb} MB exceeded")
     if status == "recursion":
-        raise InputError("input nested too deeply (recursion limit reached)")
+        raise LimitExceeded("input nested too deeply (recursion limit reached)")
     if isinstance(payload, DerivlabError):
         raise payload
     raise payload
@@ -110,5 +128,5 @@ class SubmissionClock:
         """Seconds left; InputError once the submission's budget is spent."""
         left = self._end - time.monotonic()
         if left <= 0.05:
-            raise InputError(f"time limit of {self.seconds:g} s for this submission exceeded")
+            raise LimitExceeded(f"time limit of {self.seconds:g} s for this submission exceeded")
         return left

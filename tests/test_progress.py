@@ -20,6 +20,7 @@ COMPARE = ["compare", "--task", "first", "--seeds", "2", "--steps", "300"]
 
 
 def _cli(*args: str, **kwargs) -> subprocess.CompletedProcess:
+    kwargs.setdefault("env", {**os.environ, "DERIVLAB_PROGRESS_DELAY": "0"})
     return subprocess.run([sys.executable, "-m", "derivlab", *args], capture_output=True, text=True,
                           timeout=300, **kwargs)
 
@@ -28,6 +29,7 @@ def _cli(*args: str, **kwargs) -> subprocess.CompletedProcess:
 def plain(monkeypatch):
     buffer = io.StringIO()
     monkeypatch.setattr(progress, "PLAIN_MIN_SECONDS", 0.0)
+    monkeypatch.setattr(progress, "PLAIN_START_SECONDS", 0.0)
     progress.enable(Console(file=buffer))
     yield buffer
     progress.disable()
@@ -63,7 +65,8 @@ def _child_tracks():
         pass
 
 
-def test_forked_workers_draw_nothing(tmp_path):
+def test_forked_workers_draw_nothing(tmp_path, monkeypatch):
+    monkeypatch.setattr(progress, "PLAIN_START_SECONDS", 0.0)
     log = (tmp_path / "err.txt").open("w")
     progress.enable(Console(file=log))
     try:

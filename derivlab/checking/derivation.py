@@ -123,8 +123,13 @@ def check_derivation_file(path: Path, *, context: str = "dropout", seed: int = 0
     text = read_derivation(Path(path))
     if not guarded:
         return check_derivation_text(text, context=context, seed=seed, file=str(path))
-    return limits.run_limited(check_derivation_text, text, context=context, seed=seed, file=str(path),
-                              seconds=seconds, memory_mb=memory_mb)
+    started = time.monotonic()
+    try:
+        return limits.run_limited(check_derivation_text, text, context=context, seed=seed, file=str(path),
+                                  seconds=seconds, memory_mb=memory_mb)
+    except limits.LimitExceeded as exc:  # an exhausted budget is a verdict, not an unusable input
+        return DerivationReport(str(path), str(context), "unknown", None, (),
+                                (f"undecided: {exc} while checking this file",), time.monotonic() - started)
 
 
 # ---- checking -------------------------------------------------------------------------------------------
@@ -241,22 +246,36 @@ class TypedStep:
     lhs: Any
     rhs: Any
     scope: Scope
+    chain: int = 0  # steps of one chain e0 = e1 = e2 share it (step k's left side is step k-1's right side)
 
 
-def typed_steps(text: str, *, context: str | Scope = "dropout") -> list[TypedStep]:
-    """Every step whose two sides parse, as typed expressions (for reproducing counterexamples)."""
+def typed_steps(text: str, *, context: str | Scope = "dropout", limit: int | None = None) -> list[TypedStep]:
+    """Every step whose two sides parse (of the first ``limit`` steps), as typed expressions."""
     from derivlab.checking.indices import bind_step
     from derivlab.checking.parse import parse_side
 
     scope = context if isinstance(context, Scope) else load_context(context)
     doc = _read_document(text, scope)
-    out = []
+    out, chain, previous = [], 0, None
     for index, lhs, rhs, _eq, step_scope in _scoped_pairs(doc, scope, []):
+        if limit is not None and index > limit:
+            break
+        chain, previous = chain + (lhs is not previous), rhs
         try:
             left, right = bind_step(parse_side(lhs.text, step_scope)[0], parse_side(rhs.text, step_scope)[0])
-            out.append(TypedStep(index, left, right, step_scope))
+            out.append(TypedStep(index, left, right, step_scope, chain))
         except StepFailure:
             continue
+    return out
+
+
+def step_chains(text: str, *, context: str | Scope = "dropout") -> list[int]:
+    """The chain of every step, in step order (``typed_steps``' ``chain``; no step is parsed)."""
+    scope = context if isinstance(context, Scope) else load_context(context)
+    out, chain, previous = [], 0, None
+    for lhs, rhs, _eq in _read_document(text, scope).pairs:
+        chain, previous = chain + (lhs is not previous), rhs
+        out.append(chain)
     return out
 
 
@@ -288,6 +307,7 @@ def _balanced(text: str) -> bool:
 
 
 def _apply_definition(scope: Scope, definition: Definition, where: SourceMap, notes: list[str]) -> Scope:
+    from derivlab.checking.definitions import definition_problem
     from derivlab.checking.parse import parse_expression, symbol_key
 
     line = where.line_col(definition.name.start)[0]
@@ -299,6 +319,10 @@ def _apply_definition(scope: Scope, definition: Definition, where: SourceMap, no
         return scope
     try:
         body = parse_expression(definition.body.text, scope)
+        refused = definition_problem(scope, key, body, name)
+        if refused:
+            notes.append(f"line {line}: the definition of {name} was refused and not used: {refused}")
+            return scope
         substituted = scope.lookup(key) is not None
         scope = scope.define(key, body, name)
         if substituted:  # the steps from here on depend on it: say so

@@ -220,15 +220,15 @@ class Field:
         for (m, r), c in sorted(a.items(), key=lambda kv: (len(kv[0][0]), kv[0][1])):
             factor = []
             if r != 1:
-                factor.append(f"sqrt({r})")
+                factor.append(f"sqrt({short_number(Fraction(r))})")
             if m:
                 factor.extend(f"{self.owner[i]}[{i}]" for i in sorted(m))
             if not factor:
-                parts.append(str(c))
+                parts.append(short_number(c))
             elif c == 1:
                 parts.append("*".join(factor))
             else:
-                parts.append(f"{c}*" + "*".join(factor))
+                parts.append(f"{short_number(c)}*" + "*".join(factor))
         return " + ".join(parts).replace("+ -", "- ")
 
     def radical_count(self) -> int:
@@ -254,6 +254,30 @@ def _factor(n: int) -> dict[int, int]:
         if any(not isprime(f) for f in found):
             raise Undecided(f"a square root of a number that cannot be factored quickly ({len(str(n))} digits)") from None
         return found
+
+
+SHORT_DIGITS = 60  # numbers with more digits are shown shortened (Python refuses str() beyond 4300 digits)
+
+
+def short_number(x: Fraction) -> str:
+    """``str(x)``, or for a huge number (more than SHORT_DIGITS digits) its sign, 9 digits and exponent: "1.23456780e+2560"."""
+    num, den = x.numerator, x.denominator
+    if max(num.bit_length(), den.bit_length()) <= 3.32 * SHORT_DIGITS:
+        return str(x)
+    return f"{'-' if num < 0 else ''}{_scientific(abs(num), den)}"
+
+
+def _scientific(num: int, den: int) -> str:
+    import math
+
+    exponent = int((num.bit_length() - den.bit_length()) * math.log10(2))  # within 1 of log10(num/den)
+    scaled = Fraction(num, den) / Fraction(10) ** exponent
+    while scaled >= 10:
+        scaled, exponent = scaled / 10, exponent + 1
+    while scaled < 1:
+        scaled, exponent = scaled * 10, exponent - 1
+    mantissa = int(scaled * 10**8)
+    return f"{mantissa // 10**8}.{mantissa % 10**8:08d}e{exponent:+d}"
 
 
 @lru_cache(maxsize=4096)

@@ -42,10 +42,11 @@ class GradescopeTest:
     visibility: str = "visible"
     tags: tuple[str, ...] = ()
     extra_data: dict = field(default_factory=dict)
+    status: str = ""  # "passed" | "failed" from the verdict; "" = passed when the full points were earned
 
     @property
     def passed(self) -> bool:
-        return self.score >= self.max_score
+        return self.status == "passed" if self.status else self.score >= self.max_score
 
     def to_json(self) -> dict:
         out: dict[str, Any] = {
@@ -138,8 +139,10 @@ def _check_number(obj: dict, key: str, where: str) -> None:
 
 
 def write_results(data: dict, path: Path) -> Path:
-    """Validate ``data`` and write it to ``path`` (folders created) as UTF-8 JSON."""
+    """Validate ``data`` and write it to ``path`` (folders created) as UTF-8 JSON, atomically; names of
+    any bytes are written with their undecodable bytes as ``\\xNN``."""
+    from derivlab.reports.files import printable, write_atomic
+
+    data = printable(data)
     validate_results(data)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    return path
+    return write_atomic(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")

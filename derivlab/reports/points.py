@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 from derivlab.reports.gradescope import GradescopeTest
 
@@ -70,36 +70,77 @@ def derivation_missing_tests(reason: str, scheme: PointsScheme = DEFAULT_SCHEME)
 
 
 def derivation_step_tests(report: Mapping[str, Any], scheme: PointsScheme = DEFAULT_SCHEME,
-                          reached_at: int | None = None) -> list[GradescopeTest]:
-    """One test per checked step (``report`` is DerivationReport.to_json()), credit up to the first bad step.
+                          reached_at: int | None = None, *, main_chain: Sequence[int] | None = None,
+                          trivial: Sequence[int] = ()) -> list[GradescopeTest]:
+    """One test per checked step (``report`` is DerivationReport.to_json()).
 
-    ``reached_at`` is the step whose right side is (4) in closed form (``endpoints.py``), or None.
+    ``main_chain`` lists the steps of the chain that starts at (2) (``endpoints.judge_chains``; None:
+    every step, as for a report judged without endpoints); ``reached_at`` is the step of that chain
+    whose right side is (4) in closed form, or None; ``trivial`` the steps whose two sides are the same
+    expression. Only non-trivial steps of the main chain earn, up to its first step that is not valid.
+    A step's status follows its verdict (a valid step is "passed" even when it earns a share only).
     """
     steps = list(report.get("steps") or [])
     if not steps:
         return [GradescopeTest(
             "Q3 derivation: steps", 0.0, scheme.derivation_steps,
             "no equality chain was found in derivation.tex (only align, align*, equation, gather, "
-            "\\[ \\] and $$ $$ blocks are read)", number="3.1", tags=("derivation",))]
-    first_bad = report.get("first_bad_step")
-    complete = reached_at is not None and (first_bad is None or int(first_bad) > reached_at)
-    max_share = scheme.derivation_steps / len(steps)
-    share = max_share if complete else scheme.derivation_steps / max(len(steps), scheme.reference_steps)
+            "\\[ \\] and $$ $$ blocks are read)", number="3.1", tags=("derivation",), status="failed")]
+    indices = [int(step.get("index", i + 1)) for i, step in enumerate(steps)]
+    main = set(indices if main_chain is None else main_chain)
+    same = set(trivial)
+    verdict = {k: step.get("verdict") for k, step in zip(indices, steps)}
+    scored = [k for k in indices if k in main and k not in same]
+    first_bad = next((k for k in indices if k in main and verdict[k] != "valid"), None)
+    complete = reached_at is not None and (first_bad is None or first_bad > reached_at)
+    max_share = scheme.derivation_steps / len(scored) if scored else 0.0
+    share = max_share if complete else (scheme.derivation_steps / max(len(scored), scheme.reference_steps)
+                                        if scored else 0.0)
     tests = []
-    for step in steps:
-        k = int(step.get("index", len(tests) + 1))
-        credited = step.get("verdict") == "valid" and (first_bad is None or k < int(first_bad))
+    for k, step in zip(indices, steps):
         output = step_output(step)
-        if step.get("verdict") == "valid" and not credited:
-            output += f"\nNo credit: this step comes after step {first_bad}, which is not valid."
-        elif credited and share < max_share:
-            output += (f"\nPartial credit: the chain does not reach (4) through valid steps, so each valid step "
-                       f"earns {share:.3g} of {max_share:.3g} points.")
+        valid = verdict[k] == "valid"
+        if k in same:
+            points, top = 0.0, 0.0
+            output += "\nNo points either way: both sides are the same expression once parsed."
+        elif k not in main:
+            points, top = 0.0, 0.0
+            output += ("\nNo points on its own: this step is not on the chain that starts at the objective (2) "
+                       "(a lemma is judged here and earns through the main chain).")
+        else:
+            credited = valid and (first_bad is None or k < first_bad)
+            points, top = (share if credited else 0.0), max_share
+            if valid and not credited:
+                output += f"\nNo credit: this step comes after step {first_bad}, which is not valid."
+            elif credited and share < max_share:
+                output += (f"\nPartial credit: the chain does not reach (4) through valid steps, so each valid "
+                           f"step earns {share:.3g} of {max_share:.3g} points.")
         tests.append(GradescopeTest(
-            f"Q3 derivation, step {k} (line {step.get('line', '?')})", share if credited else 0.0, max_share,
-            output, number=f"3.{len(tests) + 1}", tags=("derivation",),
+            f"Q3 derivation, step {k} (line {step.get('line', '?')})", points, top, output,
+            number=f"3.{len(tests) + 1}", tags=("derivation",), status="passed" if valid else "failed",
         ))
+    if not scored:
+        tests.append(GradescopeTest(
+            "Q3 derivation: steps that earn", 0.0, scheme.derivation_steps,
+            "No step earns credit: only non-trivial steps on a chain that starts at the objective (2) do.",
+            number=f"3.{len(tests) + 1}", tags=("derivation",), status="failed"))
     return tests
+
+
+def notes_test(notes: Sequence[str]) -> list[GradescopeTest]:
+    """The checker's notes (refused definitions, no derivation found) as a 0-point test, if any."""
+    if not notes:
+        return []
+    return [GradescopeTest("Q3 derivation: notes (definitions)", 0.0, 0.0, "\n".join(notes), number="3.89",
+                           tags=("derivation",), status="passed")]
+
+
+POLICY = ("Points: Q3 derivation 10 = 1 (the chain starts at the objective (2)) + 1 (it reaches the Tikhonov "
+          "form (4)) + 8 shared by the non-trivial steps of the chain that starts at (2), each earning up to the "
+          "first step that is not valid; the full 8 only when the chain reaches (4) through valid steps, otherwise "
+          "each valid step earns 8/max(N, 6). Steps whose sides are the same expression, and steps off that chain, "
+          "earn nothing and cost nothing. Q2 weights 3 + 3 + 2, all or nothing on every input sequence. "
+          "A test's status is its verdict: a valid step is passed even when it earns a share of its points.")
 
 
 def step_output(step: Mapping[str, Any]) -> str:

@@ -18,10 +18,10 @@ from typing import Any
 
 from derivlab.errors import DerivlabError, InputError
 from derivlab.reports import points
-from derivlab.reports.endpoints import chain_endpoints
 from derivlab.reports.gradescope import GradescopeTest, results_json
-from derivlab.sandbox import SubmissionClock, run_guarded
+from derivlab.sandbox import LimitExceeded, SubmissionClock, run_guarded
 from derivlab.reports.templating import format_points
+from derivlab.reports.submission_files import find_files
 
 DERIVATION_FILE = "derivation.tex"
 MAX_TEX_BYTES = 256 * 1024
@@ -55,6 +55,8 @@ class SubmissionOutcome:
     feedback_path: str = ""
     feedback_note: str = ""
     derivation_error: str = ""  # derivation.tex exists but could not be checked: why
+    not_graded: tuple[str, ...] = ()  # files of the submission that were not graded, each with the reason
+    notes: tuple[str, ...] = ()       # which files were graded as what (Derivation.tex, hw/...)
 
     @property
     def score(self) -> float:
@@ -76,6 +78,11 @@ class SubmissionOutcome:
         output = f"Score {format_points(self.score)} / {format_points(self.max_score)}."
         if self.error:
             output += f" {self.error}"
+        for note in self.notes:
+            output += f"\n{note}"
+        for item in self.not_graded:
+            output += f"\nNot graded: {item}"
+        output += "\n" + points.POLICY
         return results_json(list(self.tests), output=output, execution_time=self.seconds)
 
     def to_json(self) -> dict:
@@ -91,49 +98,62 @@ class SubmissionOutcome:
             "feedback": self.feedback_path,
             "feedback_note": self.feedback_note or None,
             "seconds": round(self.seconds, 3),
+            "not_graded": list(self.not_graded),
+            "notes": list(self.notes),
         }
+
+    @classmethod
+    def from_results(cls, data: dict) -> "SubmissionOutcome":
+        """The outcome recorded in a results.json this grader wrote (``extra_data.derivlab``), for --resume."""
+        record = data["extra_data"]["derivlab"]
+        tests = tuple(GradescopeTest(str(t["name"]), float(t["score"]), float(t["max_score"]), str(t.get("output", "")),
+                                     number=str(t.get("number", "")), visibility=str(t.get("visibility", "visible")),
+                                     tags=tuple(t.get("tags") or ()), status=str(t.get("status", "")))
+                      for t in data["tests"])
+        verdict = str(record.get("derivation_verdict", "missing"))
+        derivation = None if verdict in ("missing", "error") else {
+            "verdict": verdict, "first_bad_step": record.get("first_bad_step")}
+        return cls(str(record["submission"]), tests, derivation,
+                   {t: {"verdict": v} for t, v in (record.get("weights") or {}).items()},
+                   record.get("error") or "", float(record.get("seconds") or 0.0), str(record.get("results") or ""),
+                   str(record.get("feedback") or ""), record.get("feedback_note") or "",
+                   "error" if verdict == "error" else "", tuple(record.get("not_graded") or ()),
+                   tuple(record.get("notes") or ()))
 
 
 def find_submission_root(folder: Path) -> Path:
-    """``folder``, or its single subfolder when the files were uploaded inside one folder."""
-    entries = [e for e in folder.iterdir() if not e.name.startswith((".", "__MACOSX"))]
-    if any(_is_expected(e.name) for e in entries):
-        return folder
-    dirs = [e for e in entries if e.is_dir() and not e.is_symlink()]
-    if len(dirs) == 1 and not [e for e in entries if e.is_file()]:
-        return find_submission_root(dirs[0])
-    return folder
-
-
-def _is_expected(name: str) -> bool:
-    return name == DERIVATION_FILE or any(name == f"weights_{t}.{ext}" for t in points.TASKS for ext in ("json", "npz"))
+    """The folder of ``folder`` that holds the work (itself, or one folder below it)."""
+    return find_files(folder).root
 
 
 def grade_submission(folder: Path, options: GradeOptions = GradeOptions()) -> SubmissionOutcome:
-    """Check ``folder``'s derivation.tex and weights_{identity,first,unique}.(json|npz); no files written."""
+    """Check a submission's derivation and weights files (``submission_files``: the usual variations of
+    names and layouts are accepted, the rest named); no files written."""
     t0 = time.perf_counter()
-    root = find_submission_root(folder)
+    files = find_files(folder)
     clock = SubmissionClock(options.seconds)
     # The weights checks are fast (well under a second each): they run first, so a derivation that
     # uses up the submission's time budget cannot cost the student the weights points.
     weights: dict[str, dict] = {}
     weights_tests: list[GradescopeTest] = []
     for task in points.TASKS:
-        report, test = _grade_weights(root, task, options, clock)
+        report, test = _grade_weights(files.weights.get(task), task, options, clock)
         weights[task] = report
         weights_tests.append(test)
     derivation_error = ""
-    derivation, derivation_tests = _grade_derivation(root, options, clock)
-    if derivation is None and os.path.lexists(root / DERIVATION_FILE):
+    derivation, derivation_tests = _grade_derivation(files.derivation, options, clock)
+    if derivation is None and files.derivation is not None:
         derivation_error = derivation_tests[0].output
     tests: list[GradescopeTest] = [*derivation_tests, *weights_tests]
     error = ""
-    if not any(_is_expected(e.name) for e in root.iterdir()):
-        found = sorted(e.name for e in root.iterdir())[:8]
+    if not files.anything:
+        found = [item.split(":")[0] for item in files.not_graded][:8]
         error = ("No gradable file found: expected derivation.tex and weights_identity/first/unique.json (or .npz); "
                  f"found: {', '.join(found) or 'nothing'}.")
-    return SubmissionOutcome(folder.name, tuple(tests), derivation, weights, error, time.perf_counter() - t0,
-                             derivation_error=derivation_error)
+    name = folder.stem if files.derivation == folder else folder.name
+    return SubmissionOutcome(name, tuple(tests), derivation, weights, error, time.perf_counter() - t0,
+                             derivation_error=derivation_error, not_graded=tuple(files.not_graded),
+                             notes=tuple(files.notes))
 
 
 def error_outcome(name: str, reason: str, scheme: points.PointsScheme = points.DEFAULT_SCHEME) -> SubmissionOutcome:
@@ -163,41 +183,52 @@ def _regular_file(path: Path, max_bytes: int) -> Path:
 # --- the derivation -----------------------------------------------------------------
 
 
-def _check_derivation_json(path: Path, options: GradeOptions, clock: SubmissionClock) -> dict:
-    """The student checker's report as plain JSON; the checker guards itself (a child process under
-    what is left of the submission's time and ``options.memory_mb``). DerivlabError for unusable files
-    or exhausted limits."""
-    from derivlab.checking.derivation import check_derivation_file
+def judge_derivation(text: str, seed: int = 0) -> dict:
+    """Runs in the limited subprocess: the checker's report and the chain's endpoints, as plain JSON."""
+    from derivlab.checking.derivation import check_derivation_text
+    from derivlab.reports.endpoints import Endpoints, judge_chains
 
+    report = check_derivation_text(text, context="dropout", seed=seed, file=DERIVATION_FILE)
+    valid = frozenset(s.index for s in report.steps if s.verdict == "valid")
     try:
-        report = check_derivation_file(path, context="dropout", seed=options.seed, guarded=True,
-                                       seconds=clock.remaining(), memory_mb=options.memory_mb)
-    except DerivlabError:
-        raise
-    except Exception as exc:  # the guard re-raises the child's exception: one line for the student
-        raise InputError(f"internal error {type(exc).__name__}: {exc}") from None
-    return report.to_json()
+        ends = judge_chains(text, valid=valid, seed=seed)
+    except DerivlabError as exc:
+        reason = f"the ends of the chain could not be judged: {exc}"
+        ends = Endpoints(False, None, reason, reason)
+    return {"report": report.to_json(), "ends": ends.to_json()}
 
 
-def _grade_derivation(root: Path, options: GradeOptions, clock: SubmissionClock) -> tuple[dict | None, list[GradescopeTest]]:
+def _grade_derivation(path: Path | None, options: GradeOptions, clock: SubmissionClock
+                      ) -> tuple[dict | None, list[GradescopeTest]]:
+    from derivlab.reports.endpoints import Endpoints
+
     scheme = options.scheme
-    if not os.path.lexists(root / DERIVATION_FILE):
+    if path is None:
         return None, points.derivation_missing_tests("no derivation.tex in the submission", scheme)
     try:
-        path = _regular_file(root / DERIVATION_FILE, MAX_TEX_BYTES)
+        path = _regular_file(path, MAX_TEX_BYTES)
         text = path.read_bytes().decode("utf-8")
     except InputError as exc:
         return None, points.derivation_missing_tests(str(exc), scheme)
+    except OSError as exc:
+        return None, points.derivation_missing_tests(f"{path.name} cannot be read: {exc.strerror or exc}", scheme)
     except UnicodeDecodeError as exc:
-        return None, points.derivation_missing_tests(f"derivation.tex is not UTF-8 text (byte {exc.start})", scheme)
+        return None, points.derivation_missing_tests(f"{path.name} is not UTF-8 text (byte {exc.start})", scheme)
     try:
-        report = _check_derivation_json(path, options, clock)
+        judged = run_guarded(judge_derivation, text, options.seed, seconds=clock.remaining(),
+                             memory_mb=options.memory_mb)
+    except LimitExceeded as exc:  # a verdict (unknown), not a broken file
+        reason = f"{path.name} could not be decided within the limits ({exc}): verdict unknown"
+        return ({"file": path.name, "verdict": "unknown", "first_bad_step": None, "steps": [], "notes": [reason]},
+                points.derivation_missing_tests(reason, scheme))
     except DerivlabError as exc:
-        return None, points.derivation_missing_tests(f"derivation.tex could not be checked: {exc}", scheme)
-    ends = chain_endpoints(text, report, lambda probe: _check_derivation_json(probe, options, clock))
-    tests = points.derivation_step_tests(report, scheme, reached_at=ends.reached_at)
+        return None, points.derivation_missing_tests(f"{path.name} could not be checked: {exc}", scheme)
+    report, ends = judged["report"], Endpoints.from_json(judged["ends"])
+    tests = points.derivation_step_tests(report, scheme, reached_at=ends.reached_at,
+                                         main_chain=ends.main_chain, trivial=ends.trivial)
     tests += points.endpoint_tests(ends.starts_at_objective, ends.start_detail, ends.reached_at is not None,
                                    ends.goal_detail, scheme)
+    tests += points.notes_test(report.get("notes") or [])
     return report, tests
 
 
@@ -211,9 +242,9 @@ def _check_weights_json(path: str, task: str) -> dict:
     return check_weights_file(Path(path), task=task).to_json()
 
 
-def _grade_weights(root: Path, task: str, options: GradeOptions, clock: SubmissionClock) -> tuple[dict, GradescopeTest]:
-    candidates = [root / f"weights_{task}.json", root / f"weights_{task}.npz"]
-    present = [c for c in candidates if os.path.lexists(c)]
+def _grade_weights(path: Path | None, task: str, options: GradeOptions, clock: SubmissionClock
+                   ) -> tuple[dict, GradescopeTest]:
+    present = [path] if path is not None else []
     if not present:
         reason = f"no weights_{task}.json or weights_{task}.npz submitted"
         return {"error": reason}, points.weights_test(task, None, reason, options.scheme)

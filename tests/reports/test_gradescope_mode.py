@@ -51,4 +51,4 @@ def test_autograder_zip_has_the_scripts_at_its_root(tmp_path):
         run = archive.read("run_autograder").decode()
         mode = archive.getinfo("run_autograder").external_attr >> 16
     assert {"setup.sh", "run_autograder", "pyproject.toml", "derivlab/cli.py"} <= names
-    assert "derivlab grade --gradescope" in run and mode & 0o111
+    assert "derivlab\" grade --gradescope" in run and mode & 0o111
