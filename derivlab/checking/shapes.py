@@ -209,7 +209,10 @@ def slice_of(arg: Expr, index, axis: int, src: str = "") -> Expr:
     return Slice(((cols if axis == 0 else rows), 1), src, arg, index, axis)
 
 
-def index_sum(body: Expr, index: str, dim, condition: Condition = Condition(), src: str = "", *,
+ALWAYS = Condition()
+
+
+def index_sum(body: Expr, index: str, dim, condition: Condition = ALWAYS, src: str = "", *,
               implicit: bool = False) -> Expr:
     """Σ_{index} body (the range ``dim`` may be None: read from where the index is used)."""
     return Sum(body.shape, src, body, index, dim, condition, implicit)
