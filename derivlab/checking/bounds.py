@@ -19,8 +19,8 @@ from typing import Any
 
 from derivlab.checking import limits
 from derivlab.checking.expr import (
-    Add, Const, DiagOf, DiagPart, Divide, Expectation, Expr, Hadamard, Identity, MatMul, Named, Neg, Norm, Ones,
-    Power, Scale, Trace, Transpose, Var,
+    Add, Const, DiagOf, DiagPart, Divide, Entry, Expectation, Expr, Hadamard, Identity, Indicator, MatMul, Named,
+    Neg, Norm, Ones, Power, Scale, Slice, Sum, Trace, Transpose, Var, dispatch,
 )
 from derivlab.checking.failures import Undecided
 
@@ -38,32 +38,7 @@ def degree(expr: Expr, sizes: dict[str, int]) -> Degree:
         key = id(e)
         if key in memo:
             return memo[key]
-        if isinstance(e, Var):
-            out = (1, 0)
-        elif isinstance(e, (Const, Ones, Identity)):
-            out = (0, 0)
-        elif isinstance(e, (Named,)):
-            out = go(e.body)
-        elif isinstance(e, (Neg, Transpose, DiagPart, DiagOf, Trace)):
-            out = go(e.arg)
-        elif isinstance(e, Expectation):
-            out = go(e.body)
-        elif isinstance(e, Add):
-            (na, da), (nb, db) = go(e.left), go(e.right)
-            out = (max(na + db, nb + da), da + db)
-        elif isinstance(e, (MatMul, Scale, Hadamard)):
-            (na, da), (nb, db) = go(e.left), go(e.right)
-            out = (na + nb, da + db)
-        elif isinstance(e, Divide):
-            (na, da), (nb, db) = go(e.left), go(e.right)
-            out = (na + db, da + nb)
-        elif isinstance(e, Norm):
-            n, d = go(e.arg)
-            out = (n, d)  # √(N/Q²·…): one new radical per entry, degree at most that of the argument
-        elif isinstance(e, Power):
-            out = _power_degree(e, go(e.base), size)
-        else:  # pragma: no cover
-            raise Undecided(f"no degree bound for {type(e).__name__}")
+        out = dispatch(DEGREE, e, "degree bound")(e, go, size)
         if max(out) > limits.MAX_DEGREE:
             raise Undecided(f"the expression has degree above {limits.MAX_DEGREE}")
         memo[key] = out
@@ -85,6 +60,52 @@ def _power_degree(e: Power, base: Degree, size: Any) -> Degree:
     if k < 0:
         return (steps * d, steps * n)
     return (steps * n, steps * d)
+
+
+def _sum_degree(e, go) -> Degree:
+    (na, da), (nb, db) = go(e.left), go(e.right)
+    return (max(na + db, nb + da), da + db)
+
+
+def _product_degree(e, go) -> Degree:
+    (na, da), (nb, db) = go(e.left), go(e.right)
+    return (na + nb, da + db)
+
+
+def _divide_degree(e, go) -> Degree:
+    (na, da), (nb, db) = go(e.left), go(e.right)
+    return (na + db, da + nb)
+
+
+def _index_sum_degree(body: Degree, terms: int) -> Degree:
+    """Σ of ``terms`` terms N_t/Q_t: one common denominator when Q does not vary, else their product."""
+    n, d = body
+    return (n, 0) if d == 0 else (n + (terms - 1) * d, terms * d)
+
+
+def _same(e, go, size) -> Degree:
+    """Entries, slices, sums (of terms with one denominator), transposes ...: the degree of the child."""
+    return go(e.children()[0])
+
+
+DEGREE = {
+    Var: lambda e, go, size: (1, 0),
+    Const: lambda e, go, size: (0, 0),
+    Ones: lambda e, go, size: (0, 0),
+    Identity: lambda e, go, size: (0, 0),
+    Indicator: lambda e, go, size: (0, 0),
+    Named: _same, Neg: _same, Transpose: _same, DiagPart: _same, DiagOf: _same, Trace: _same, Expectation: _same,
+    Entry: _same, Slice: _same,
+    Sum: lambda e, go, size: _index_sum_degree(go(e.body), size(e.dim)),
+    # √(N/Q²·…): one new radical per entry, degree at most that of the argument
+    Norm: _same,
+    Add: lambda e, go, size: _sum_degree(e, go),
+    MatMul: lambda e, go, size: _product_degree(e, go),
+    Scale: lambda e, go, size: _product_degree(e, go),
+    Hadamard: lambda e, go, size: _product_degree(e, go),
+    Divide: lambda e, go, size: _divide_degree(e, go),
+    Power: lambda e, go, size: _power_degree(e, go(e.base), size),
+}
 
 
 def difference_degree(lhs: Degree, rhs: Degree) -> int:

@@ -50,6 +50,7 @@ class Scope:
     random: dict[str, RandomSpec]
     keys: dict[str, Expr]
     display: dict[str, str] = field(default_factory=dict)
+    slices: dict[str, tuple[Var, int]] = field(default_factory=dict)  # 'x' → (X, 0): x_i is row i of X
     noise: dict[str, "noise_laws.NoiseLaw"] = field(default_factory=dict)  # declared laws (exact moments)
     aliases: dict[str, str] = field(default_factory=dict)  # a lowered noise symbol → its Bernoulli coin
     assumptions: tuple[str, ...] = ()  # what a verdict in this context relies on (moment matching)
@@ -59,10 +60,11 @@ class Scope:
         return self.keys.get(key)
 
     def explain_unknown(self, key: str) -> str | None:
-        """A specific reason for an unknown name (entries like X_{ij}), or None."""
+        """A specific reason for an unknown subscripted name of a declared base ('w_old'), or None."""
         base, _, sub = key.partition("_")
-        if sub and base in self.keys and not self.keys[base].is_scalar:
-            return f"'{key}' looks like an entry of {base}; entries and index sums are not supported, write matrix expressions"
+        if sub and base in self.keys:
+            return (f"unknown symbol '{key}': the context '{self.name}' declares '{base}' but not '{key}' "
+                    f"(entries are written like X_{{ij}}, y_i)")
         return None
 
     def spelling_examples(self) -> list[str]:
@@ -200,6 +202,9 @@ def _build(data: dict, origin: str) -> Scope:
         for spelling in spellings:
             scope.keys[symbol_key(spelling)] = node
         scope.display[sym] = str(spec.get("display", spellings[0]))
+        for axis, kind in enumerate(("rows", "columns")):
+            if kind in spec and isinstance(node, Var):
+                scope.slices[symbol_key(str(spec[kind]))] = (node, axis)
     for dname, spec in _table(data, "definitions", origin).items():
         if "latex" not in spec:
             raise InputError(f"context {origin}: definitions.{dname} needs latex = \"...\"")

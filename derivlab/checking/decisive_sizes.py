@@ -34,8 +34,8 @@ from __future__ import annotations
 from typing import Any
 
 from derivlab.checking.expr import (
-    Add, Const, DiagOf, DiagPart, Divide, Expectation, Expr, Hadamard, Identity, MatMul, Named, Neg, Norm, Ones,
-    Power, Scale, Trace, Transpose, Var,
+    Add, Const, DiagOf, DiagPart, Divide, Entry, Expectation, Expr, Hadamard, Identity, Indicator, MatMul, Named,
+    Neg, Norm, Ones, Power, Scale, Slice, Sum, Trace, Transpose, Var, dispatch, free_variables,
 )
 from derivlab.checking.failures import Undecided
 
@@ -74,45 +74,95 @@ class _Count:
         return out
 
     def _node(self, e: Expr) -> tuple[dict, dict, dict]:
-        add = lambda x, y: x + y  # noqa: E731
-        if isinstance(e, Var):
-            return self._dims(e), {}, {}
-        if isinstance(e, Const):
-            return {}, {}, {}
-        if isinstance(e, (Ones, Identity)):
-            dims = self._dims(e)
-            return dims, {}, dims
-        if isinstance(e, Named):
-            return self.go(e.body)
-        if isinstance(e, Expectation):
-            return self.go(e.body)
-        if isinstance(e, (Neg, Transpose, Trace, DiagPart)):
-            return self.go(e.arg)
-        if isinstance(e, DiagOf):
-            n, d, o = self.go(e.arg)
-            return _merge(n, self._dims(e), add), d, o
-        if isinstance(e, Add):
-            (na, da, oa), (nb, db, ob) = self.go(e.left), self.go(e.right)
-            return (_merge(_merge(na, db, add), _merge(nb, da, add), max), _merge(da, db, add),
-                    _merge(_merge(oa, db, add), _merge(ob, da, add), max))
-        if isinstance(e, (MatMul, Scale, Hadamard)):
-            (na, da, oa), (nb, db, ob) = self.go(e.left), self.go(e.right)
-            return _merge(na, nb, add), _merge(da, db, add), _merge(oa, ob, add)
-        if isinstance(e, Divide):
-            (na, da, oa), (nb, db, ob) = self.go(e.left), self.go(e.right)
-            return _merge(na, db, add), _merge(da, nb, add), _merge(oa, ob, add)
-        if isinstance(e, Norm):  # √(Σ v²): the sum of squares has twice the slots, its square root half of them
-            return self.go(e.arg)
-        if isinstance(e, Power):
-            n, d, o = self.go(e.base)
-            k = e.exponent
-            times = -(-abs(k.numerator) // k.denominator)  # ⌈|k|⌉
-            if k < 0 and not e.base.is_scalar:
-                self.inverse = True
-            if k < 0:
-                return _scale(d, times), _scale(n, times), _scale(o, times)
-            return _scale(n, times), _scale(d, times), _scale(o, times)
-        raise Undecided(f"no index bound for {type(e).__name__}")  # pragma: no cover
+        return dispatch(SLOTS, e, "index bound")(self, e)
+
+
+_ADD = lambda x, y: x + y  # noqa: E731
+
+
+def _add_slots(c: _Count, e) -> tuple[dict, dict, dict]:
+    (na, da, oa), (nb, db, ob) = c.go(e.left), c.go(e.right)
+    return (_merge(_merge(na, db, _ADD), _merge(nb, da, _ADD), max), _merge(da, db, _ADD),
+            _merge(_merge(oa, db, _ADD), _merge(ob, da, _ADD), max))
+
+
+def _product_slots(c: _Count, e) -> tuple[dict, dict, dict]:
+    (na, da, oa), (nb, db, ob) = c.go(e.left), c.go(e.right)
+    return _merge(na, nb, _ADD), _merge(da, db, _ADD), _merge(oa, ob, _ADD)
+
+
+def _divide_slots(c: _Count, e) -> tuple[dict, dict, dict]:
+    (na, da, oa), (nb, db, ob) = c.go(e.left), c.go(e.right)
+    return _merge(na, db, _ADD), _merge(da, nb, _ADD), _merge(oa, ob, _ADD)
+
+
+def _power_slots(c: _Count, e: Power) -> tuple[dict, dict, dict]:
+    n, d, o = c.go(e.base)
+    k = e.exponent
+    times = -(-abs(k.numerator) // k.denominator)  # ⌈|k|⌉
+    if k < 0 and not e.base.is_scalar:
+        c.inverse = True
+    if k < 0:
+        return _scale(d, times), _scale(n, times), _scale(o, times)
+    return _scale(n, times), _scale(d, times), _scale(o, times)
+
+
+def _child(c: _Count, e) -> tuple[dict, dict, dict]:
+    return c.go(e.children()[0])
+
+
+def _index_sum_slots(c: _Count, e: Sum) -> tuple[dict, dict, dict]:
+    """An explicit Σ over an index of size s: its index may sit in ONE slot (Σ_j X_ij) where a contraction
+    has two, so it adds one slot of s; and unless the index is in every monomial of the body, a term may
+    float free (Σ_i c = n c): two ones slots of s."""
+    n, d, o = c.go(e.body)
+    extra = {e.dim: 1} if e.dim not in (None, 1) else {}
+    ones = {} if in_every_monomial(e.body, e.index) else _scale(extra, 2)
+    return _merge(n, extra, _ADD), d, _merge(o, ones, _ADD)
+
+
+def in_every_monomial(e: Expr, index: str) -> bool:
+    """Conservative: True only when every monomial of ``e`` (expanded) has a DETERMINISTIC entry carrying
+    ``index`` (so Σ over it never leaves a bare factor of the size). E[R_ij] = p does not count."""
+    if isinstance(e, Add):
+        return in_every_monomial(e.left, index) and in_every_monomial(e.right, index)
+    if isinstance(e, (MatMul, Scale, Hadamard)):
+        return in_every_monomial(e.left, index) or in_every_monomial(e.right, index)
+    if isinstance(e, (Neg, Transpose, Expectation)):
+        return in_every_monomial(e.children()[0], index)
+    if isinstance(e, Divide):
+        return in_every_monomial(e.left, index)
+    if isinstance(e, Power):
+        k = e.exponent
+        return k.denominator == 1 and k >= 1 and in_every_monomial(e.base, index)
+    if isinstance(e, Sum):
+        return e.index != index and in_every_monomial(e.body, index)
+    if isinstance(e, Entry):
+        return index in (e.row, e.col) and not any(v.random for v in free_variables(e.arg).values())
+    if isinstance(e, Slice):
+        return e.index == index and not any(v.random for v in free_variables(e.arg).values())
+    if isinstance(e, Indicator):  # Σ_i [i = j] f = f_j collapses; [i ≠ j] leaves (n − 1)
+        return any(op == "=" and index in (a, b) for a, op, b in e.condition.relations)
+    return False
+
+
+SLOTS = {
+    Var: lambda c, e: (c._dims(e), {}, {}),
+    Const: lambda c, e: ({}, {}, {}),
+    Ones: lambda c, e: (c._dims(e), {}, c._dims(e)),
+    Identity: lambda c, e: (c._dims(e), {}, c._dims(e)),
+    Named: _child, Expectation: _child, Neg: _child, Transpose: _child, Trace: _child, DiagPart: _child,
+    DiagOf: lambda c, e: (lambda n, d, o: (_merge(n, c._dims(e), _ADD), d, o))(*c.go(e.arg)),
+    Add: _add_slots,
+    MatMul: _product_slots, Scale: _product_slots, Hadamard: _product_slots,
+    Divide: _divide_slots,
+    Norm: _child,  # √(Σ v²): the sum of squares has twice the slots, its square root half of them
+    Power: _power_slots,
+    # entry-wise: an entry or a row keeps the slots of its matrix (its indices sit in them); a δ/indicator
+    # only compares indices that sit elsewhere; free indices are added per step (``decisive_sizes``)
+    Entry: _child, Slice: _child, Indicator: lambda c, e: ({}, {}, {}),
+    Sum: _index_sum_slots,
+}
 
 
 def _difference(left: tuple[dict, dict, dict], right: tuple[dict, dict, dict]) -> tuple[dict, dict]:
@@ -133,8 +183,13 @@ def needs_inverse(lhs: Expr, rhs: Expr) -> bool:
 
 def decisive_sizes(lhs: Expr, rhs: Expr, scope: Any) -> list[dict[str, int]]:
     """Size assignments at which equality implies equality at every size (see the module text)."""
+    from derivlab.checking.indices import free_indices
+
     count = _Count()
     slots, ones = _difference(count.go(lhs), count.go(rhs))
+    for dim, _where in free_indices(lhs, rhs).values():  # each free index of an entry-wise step: one more slot
+        if dim != 1:
+            slots[dim] = slots.get(dim, 0) + 1
     names = list(scope.sizes)
     if not names:
         return [{}]

@@ -143,6 +143,7 @@ class _Document:
     where: SourceMap
     pairs: list
     definitions: list
+    conditions: dict = field(default_factory=dict)  # '=' offset → the chain's side condition ("(j \\neq k)")
     problems: list = field(default_factory=list)  # texsource.Problem, offsets in the file
     notes: list = field(default_factory=list)  # (offset in ``source``, text): what was seen but not read
 
@@ -167,8 +168,21 @@ def _read_document(text: str, scope: Scope) -> _Document:
     definitions = sorted(inline_definitions(source, blocks) + [d for r in rows for d in r.definitions],
                          key=lambda d: d.effective)
     notes = sorted(n for r in rows for n in r.notes)
-    return _Document(source, SourceMap(text, positions), list(_step_pairs(assemble(rows), scope)), definitions,
-                     sorted(problems, key=lambda p: p.offset), notes)
+    chains = assemble(rows)
+    return _Document(source, SourceMap(text, positions), list(_step_pairs(chains, scope)), definitions,
+                     _chain_conditions(chains), sorted(problems, key=lambda p: p.offset), notes)
+
+
+def _chain_conditions(chains) -> dict:
+    """A side condition at the end of any row of a chain is claimed for every step of that chain."""
+    from derivlab.checking.indices import join, split_condition
+
+    out = {}
+    for chain in chains:
+        found = join(*(split_condition(e.text)[1] for e in chain.expressions if e.fragments))
+        if found is not None:
+            out.update({eq: found for eq in chain.equals})
+    return out
 
 
 def _scoped_pairs(doc: _Document, scope: Scope, notes: list[str]):
@@ -208,7 +222,8 @@ def check_derivation_text(text: str, *, context: str | Scope = "dropout", seed: 
                                      f"time budget of {limits.TOTAL_SECONDS:g} s for the file exhausted"))
             continue
         steps.append(check_step(index, line, lhs, rhs, step_scope, doc.where, seed=seed,
-                                deadline=limits.Deadline(min(limits.STEP_SECONDS, total.remaining()))))
+                                deadline=limits.Deadline(min(limits.STEP_SECONDS, total.remaining())),
+                                condition=doc.conditions.get(eq_offset)))
     if not steps:
         notes.insert(0, "no derivation found: no chain e0 = e1 in any math block "
                         "(align, equation, gather, \\[ \\], $$ $$)")
@@ -236,7 +251,8 @@ class TypedStep:
 
 def typed_steps(text: str, *, context: str | Scope = "dropout", limit: int | None = None) -> list[TypedStep]:
     """Every step whose two sides parse (of the first ``limit`` steps), as typed expressions."""
-    from derivlab.checking.parse import parse_expression
+    from derivlab.checking.indices import bind_step
+    from derivlab.checking.parse import parse_side
 
     scope = context if isinstance(context, Scope) else load_context(context)
     doc = _read_document(text, scope)
@@ -246,8 +262,8 @@ def typed_steps(text: str, *, context: str | Scope = "dropout", limit: int | Non
             break
         chain, previous = chain + (lhs is not previous), rhs
         try:
-            out.append(TypedStep(index, parse_expression(lhs.text, step_scope), parse_expression(rhs.text, step_scope),
-                                 step_scope, chain))
+            left, right = bind_step(parse_side(lhs.text, step_scope)[0], parse_side(rhs.text, step_scope)[0])
+            out.append(TypedStep(index, left, right, step_scope, chain))
         except StepFailure:
             continue
     return out
@@ -319,11 +335,13 @@ def _apply_definition(scope: Scope, definition: Definition, where: SourceMap, no
 
 
 def check_step(index: int, line: int, lhs: Expression, rhs: Expression, scope: Scope, where: SourceMap, *,
-               seed: int = 0, deadline: limits.Deadline | None = None) -> StepVerdict:
-    """Parse both sides, check shapes, decide equality, and explain a wrong step."""
+               seed: int = 0, deadline: limits.Deadline | None = None, condition=None) -> StepVerdict:
+    """Parse both sides, check shapes, decide equality (under the chain's side ``condition``, if any),
+    and explain a wrong step."""
     from derivlab.checking.equivalence import decide
     from derivlab.checking.hints import find_hint
-    from derivlab.checking.parse import parse_expression
+    from derivlab.checking.indices import bind_step, join
+    from derivlab.checking.parse import parse_side
 
     deadline = deadline or limits.Deadline(limits.STEP_SECONDS)
     t0 = time.monotonic()
@@ -332,13 +350,15 @@ def check_step(index: int, line: int, lhs: Expression, rhs: Expression, scope: S
     try:
         if not lhs.fragments:
             raise Unparsed("the chain starts with '=': there is no left-hand side", None)
-        left = parse_expression(lhs.text, scope)
+        left, left_condition = parse_side(lhs.text, scope)
         side = "right"
         if not rhs.fragments:
             raise Unparsed("nothing after '='", None)
-        right = parse_expression(rhs.text, scope)
+        right, right_condition = parse_side(rhs.text, scope)
         side = "both"
-        outcome = decide(left, right, scope, seed=seed * 100_003 + index, deadline=deadline)
+        condition = join(condition, left_condition, right_condition)
+        left, right = bind_step(left, right)
+        outcome = decide(left, right, scope, seed=seed * 100_003 + index, deadline=deadline, condition=condition)
     except Unparsed as exc:
         expr = lhs if side == "left" else rhs
         column = None
@@ -360,7 +380,7 @@ def check_step(index: int, line: int, lhs: Expression, rhs: Expression, scope: S
         return StepVerdict(**base, verdict="invalid", method=outcome.method, message=_difference(outcome.counterexample),
                            counterexample=outcome.counterexample, hint=hint, seconds=time.monotonic() - t0)
     method, message = outcome.method, outcome.message
-    confirmation = _confirm_symbolically(left, right, scope, deadline)
+    confirmation = _confirm_symbolically(left, right, scope, deadline, condition)
     if confirmation.agrees is False:
         return StepVerdict(**base, verdict="unknown", method=method + f"; SymPy at {confirmation.sizes}",
                            message=f"the two methods disagree: the exact randomized test finds the sides equal, "
@@ -397,10 +417,11 @@ class Confirmation:
     note: str
 
 
-def _confirm_symbolically(left, right, scope: Scope, deadline: limits.Deadline) -> Confirmation:
+def _confirm_symbolically(left, right, scope: Scope, deadline: limits.Deadline, condition=None) -> Confirmation:
     """SymPy at n = d = 2 with symbolic entries, inside the step's clock (an alarm stops a runaway expansion)."""
     from derivlab.checking import bounds
     from derivlab.checking.expr import walk
+    from derivlab.checking.indices import assignments, free_indices
     from derivlab.checking.symbolic import confirm
 
     sizes = {s: 2 for s in scope.sizes}
@@ -421,7 +442,8 @@ def _confirm_symbolically(left, right, scope: Scope, deadline: limits.Deadline) 
         return Confirmation(None, where, "SymPy confirmation skipped (no time left)")
     try:
         with limits.alarm(seconds):
-            ok = confirm(left, right, scope, sizes)
+            free = free_indices(left, right)
+            ok = confirm(left, right, scope, sizes, assignments(free, sizes, condition) if free else None)
     except limits.AlarmExpired:
         return Confirmation(False, where, f"the SymPy confirmation at {where} did not finish within {seconds:.1f} s")
     except limits.AlarmUnavailable:

@@ -19,12 +19,12 @@ from fractions import Fraction
 from itertools import product as cartesian
 from typing import Any
 
-from derivlab.checking import bounds, limits
+from derivlab.checking import bounds, indices, limits
 from derivlab.checking.decisive_sizes import decisive_sizes, needs_inverse
 from derivlab.checking.two_point_guard import two_point_limit
 from derivlab.checking.evaluate import Matrix, Point, make_evaluator
 from derivlab.checking.exact import EvalError, NonPolynomial
-from derivlab.checking.expr import Expr, free_random, free_variables, shape_text
+from derivlab.checking.expr import Condition, Expr, free_random, free_variables, shape_text
 from derivlab.checking.failures import IllTyped, Undecided
 
 VALUE_RANGE = 10**6          # numerators of real values: uniform in [-VALUE_RANGE, VALUE_RANGE]
@@ -125,6 +125,31 @@ def compare_at(lhs: Expr, rhs: Expr, scope: Any, point: Point, deadline: limits.
                        tuple(ev.field.variable_roots))
 
 
+def compare_over_indices(lhs: Expr, rhs: Expr, scope: Any, point: Point, envs, deadline: limits.Deadline
+                         ) -> tuple[_Comparison, Point]:
+    """Both sides at ``point`` for every index assignment in ``envs`` with ONE evaluator (values that do not
+    depend on the indices are computed once): the first comparison that differs, else the last."""
+    ev = make_evaluator(point, scope, deadline=deadline)
+    comparison = here = None
+    try:
+        for env in envs:
+            deadline.check()
+            ev.set_indices(env)
+            here = Point(point.sizes, point.values, None, env)
+            left, right = ev.value(lhs), ev.value(rhs)
+            comparison = _Comparison(left == right, left, right, ev, len(ev.field.constant_radicands),
+                                     tuple(ev.field.variable_roots))
+            if not comparison.equal:
+                break
+    except NonPolynomial:
+        for env in envs:
+            here = Point(point.sizes, point.values, None, env)
+            comparison = compare_at(lhs, rhs, scope, here, deadline)
+            if not comparison.equal:
+                break
+    return comparison, here
+
+
 def _compare_by_masks(lhs, rhs, scope, point, deadline, mode) -> _Comparison:
     """Free random variables under a square root or inverse: try every mask."""
     shapes = {rv: (_dim(scope.variables[rv].shape[0], point.sizes), _dim(scope.variables[rv].shape[1], point.sizes))
@@ -139,7 +164,7 @@ def _compare_by_masks(lhs, rhs, scope, point, deadline, mode) -> _Comparison:
         masks = {rv: [[0] * c for _ in range(r)] for rv, (r, c) in shapes.items()}
         for k, (rv, i, j) in enumerate(cells):
             masks[rv][i][j] = (bits >> k) & 1
-        last = compare_at(lhs, rhs, scope, Point(point.sizes, point.values, masks), deadline, **mode)
+        last = compare_at(lhs, rhs, scope, Point(point.sizes, point.values, masks, point.indices), deadline, **mode)
         if not last.equal:
             return last
         roots.update(dict.fromkeys(last.variable_roots))
@@ -159,8 +184,12 @@ def differs(lhs: Expr, rhs: Expr, scope: Any, point: Point, deadline: limits.Dea
 # ---- the decision ------------------------------------------------------------------------------
 
 
-def decide(lhs: Expr, rhs: Expr, scope: Any, *, seed: int = 0, deadline: limits.Deadline | None = None) -> Outcome:
+def decide(lhs: Expr, rhs: Expr, scope: Any, *, seed: int = 0, deadline: limits.Deadline | None = None,
+           condition: Condition | None = None) -> Outcome:
     """valid (with an error bound) or invalid (with a shrunk counterexample); raises IllTyped/Undecided.
+
+    Free index letters (X_{ij} with i, j not bound by a sum) are checked at EVERY value of theirs at each
+    test size, under ``condition`` (the step's side condition, e.g. j ≠ k).
 
     Tested at sizes 1, (2, 3), (3, 2) and at the DECISIVE sizes of ``decisive_sizes`` (equality there implies
     equality at every size). A step whose value depends on the sign of a square root of a variable quantity
@@ -171,6 +200,12 @@ def decide(lhs: Expr, rhs: Expr, scope: Any, *, seed: int = 0, deadline: limits.
     if lhs.shape != rhs.shape:
         raise IllTyped(f"the two sides have different shapes: the left is {shape_text(lhs.shape)}, "
                        f"the right is {shape_text(rhs.shape)}")
+    free = indices.free_indices(lhs, rhs)
+    if condition is not None:
+        unknown = sorted(condition.indices() - set(free))
+        if unknown:
+            raise IllTyped(f"the side condition ({condition.text()}) names {', '.join(unknown)}, which the step "
+                           f"does not use as a free index")
     two_point = two_point_limit(lhs, rhs, scope)
     if two_point and two_point[0] == "inside":
         raise Undecided(two_point[1])
@@ -180,14 +215,18 @@ def decide(lhs: Expr, rhs: Expr, scope: Any, *, seed: int = 0, deadline: limits.
     decisive = decisive_sizes(lhs, rhs, scope)
     assignments = size_assignments(scope.sizes)
     assignments += [a for a in decisive if a not in assignments]
-    worst = 0.0
+    worst, tested_any = 0.0, False
     piecewise: str | None = None
     for sizes in assignments:
         dl, dr = bounds.degree(lhs, sizes), bounds.degree(rhs, sizes)
         diff_degree = bounds.difference_degree(dl, dr)
         miss = 1.0
+        envs = indices.assignments(free, sizes, condition) if free else [None]
+        if not envs:  # no index value satisfies the condition at these sizes (e.g. j ≠ k with d = 1)
+            continue
+        tested_any = True
         for _ in range(POINTS_PER_DECISIVE_SIZE if sizes in decisive else POINTS_PER_SIZE):
-            comparison, point = _sample_and_compare(lhs, rhs, scope, variables, sizes, rng, deadline)
+            comparison, point = _sample_and_compare(lhs, rhs, scope, variables, sizes, rng, deadline, envs)
             if not comparison.equal:
                 return _invalid(lhs, rhs, scope, point, variables, deadline, assignments)
             roots = comparison.variable_roots
@@ -197,10 +236,13 @@ def decide(lhs: Expr, rhs: Expr, scope: Any, *, seed: int = 0, deadline: limits.
             miss *= min(1.0, bounds.failure_bound(diff_degree, comparison.radical_primes, pi) * (1 + len(roots)))
         if sizes in decisive:  # a false step is false at one of the decisive sizes: only they bound the error
             worst = max(worst, miss)
+    if not tested_any:
+        raise Undecided(f"no value of the free indices satisfies the side condition ({condition.text()}) "
+                        f"at any test size")
     if two_point:  # equal at the two-point values of a free Gaussian entry: proves nothing about the Gaussian
         raise Undecided(two_point[1])
     if piecewise is not None:
-        return _decide_by_cases(lhs, rhs, scope, variables, rng, deadline, assignments, piecewise)
+        return _decide_by_cases(lhs, rhs, scope, variables, rng, deadline, assignments, piecewise, free, condition)
     tested = ", ".join(_size_text(a) for a in assignments)
     names = "(" + ",".join(scope.sizes) + ")" if scope.sizes else "sizes"
     method = (f"exact randomized identity test (Schwartz–Zippel): {POINTS_PER_SIZE} random rational points at each "
@@ -213,6 +255,9 @@ def decide(lhs: Expr, rhs: Expr, scope: Any, *, seed: int = 0, deadline: limits.
             method += f"; {_size_text(decisive[0])} decides every size (index bound)"
     if free_random(lhs) | free_random(rhs):
         method += "; masks outside expectations decided exactly (multilinear coefficients)"
+    if free:
+        method += (f"; every value of the free indices {', '.join(sorted(free))}"
+                   + (f" with {condition.text()}" if condition and condition.relations else "") + " at each size")
     return Outcome("valid", method, f"equal at every test point; error probability ≤ {worst:.1e}", worst, None,
                    tuple(assignments))
 
@@ -261,7 +306,8 @@ SMALL_P = tuple(Fraction(k, 100) for k in (1, 2, 3, 5, 10, 20, 25, 50, 75, 80, 9
 SMALL_POSITIVE = tuple(Fraction(k, q) for k in (1, 2, 3, 5, 10, 20, 50, 100, 1000) for q in (1, 3))
 
 
-def _decide_by_cases(lhs, rhs, scope, variables, rng, deadline, assignments, why: str) -> Outcome:
+def _decide_by_cases(lhs, rhs, scope, variables, rng, deadline, assignments, why: str, free=None,
+                     condition=None) -> Outcome:
     """A piecewise step: search small points on both sides of the sign changes; a difference is a counterexample."""
     for sizes in assignments:
         for _ in range(CASE_POINTS):
@@ -271,20 +317,24 @@ def _decide_by_cases(lhs, rhs, scope, variables, rng, deadline, assignments, why
                 rows, cols = _dim(var.shape[0], sizes), _dim(var.shape[1], sizes)
                 dom = scope.domains.get(name, "reals")
                 values[name] = [[_small_value(dom, rng) for _ in range(cols)] for _ in range(rows)]
-            point = Point(dict(sizes), values)
-            if differs(lhs, rhs, scope, point, deadline):
-                return _invalid(lhs, rhs, scope, point, variables, deadline, assignments)
+            for env in (indices.assignments(free, sizes, condition) if free else [None]):
+                point = Point(dict(sizes), values, None, env)
+                if differs(lhs, rhs, scope, point, deadline):
+                    return _invalid(lhs, rhs, scope, point, variables, deadline, assignments)
     raise Undecided(f"this step is only piecewise polynomial: {why}. It held at every point tried "
                     f"({CASE_POINTS} small points per size on both sides of the sign changes), but derivlab proves "
                     f"polynomial identities only; argue the sign by cases, or square both sides")
 
 
-def _sample_and_compare(lhs, rhs, scope, variables, sizes, rng, deadline):
+def _sample_and_compare(lhs, rhs, scope, variables, sizes, rng, deadline, envs=(None,)):
+    """One random point, compared at every index assignment in ``envs``: the first that differs, else the last."""
     problem = None
     for _ in range(RESAMPLES):
-        point = random_point(variables, scope, sizes, rng)
+        base = random_point(variables, scope, sizes, rng)
         try:
-            return compare_at(lhs, rhs, scope, point, deadline), point
+            if envs == [None] or envs == (None,):
+                return compare_at(lhs, rhs, scope, base, deadline), base
+            return compare_over_indices(lhs, rhs, scope, base, envs, deadline)
         except EvalError as exc:  # e.g. a denominator vanished at this point: draw another
             problem = exc
     raise Undecided(f"cannot evaluate this step: {problem} (at {RESAMPLES} random points)")

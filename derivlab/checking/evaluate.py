@@ -16,8 +16,8 @@ from typing import Any
 from derivlab.checking import limits
 from derivlab.checking.exact import EvalError, Field, NonPolynomial, Scalar
 from derivlab.checking.expr import (
-    Add, Const, DiagOf, DiagPart, Divide, Expectation, Expr, Hadamard, Identity, MatMul, Named, Neg, Norm,
-    Ones, Power, Scale, Trace, Transpose, Var, free_variables,
+    Add, Const, DiagOf, DiagPart, Divide, Entry, Expectation, Expr, Hadamard, Identity, Indicator, MatMul, Named,
+    Neg, Norm, Ones, Power, Scale, Slice, Sum, Trace, Transpose, Var, dispatch, free_variables, has_indices,
 )
 from derivlab.checking.failures import Undecided
 
@@ -32,6 +32,7 @@ class Point:
     sizes: dict[str, int]
     values: dict[str, list[list[Fraction]]]
     masks: dict[str, list[list[int]]] | None = None
+    indices: dict[str, int] | None = None  # values (1-based) of the step's free index letters
 
 
 class Evaluator:
@@ -42,6 +43,10 @@ class Evaluator:
                  flipped_roots: frozenset[int] = frozenset()):
         self.point = point
         self.rv_shapes = rv_shapes
+        self._static: dict[int, Matrix] = {}  # values of nodes without index letters or free masks
+        self._deps: dict[int, tuple[frozenset, frozenset]] = {}
+        self._enumerating = 0
+        self.indices: dict[str, int] = dict(point.indices or {})  # 1-based values of the index letters
         self.field = field or Field(flipped_roots=flipped_roots)
         self.deadline = deadline or limits.Deadline(limits.STEP_SECONDS)
         self.env: dict[str, Matrix] = {}
@@ -57,6 +62,7 @@ class Evaluator:
             self.params[rv] = value
         self.concrete: dict[str, Matrix] = {}  # fixed 0/1 masks for FREE occurrences only
         self.bound: dict[str, int] = {}  # how many enclosing expectations bind each variable
+        self.indices: dict[str, int] = dict(point.indices or {})  # 1-based values of the index letters
         for rv in random_params:
             rows, cols = rv_shapes[rv]
             fixed = (point.masks or {}).get(rv)
@@ -90,6 +96,8 @@ class Evaluator:
 
     def _matmul(self, a: Matrix, b: Matrix) -> Matrix:
         f = self.field
+        if len(a) == 1 and len(b) == 1 and len(b[0]) == 1 and len(a[0]) == 1:  # scalar · scalar
+            return [[f.mul(a[0][0], b[0][0])]]
         out = []
         for row in a:
             self.deadline.check()
@@ -103,64 +111,110 @@ class Evaluator:
             out.append(new_row)
         return out
 
-    # -- the evaluator
+    # -- the evaluator: one rule per node type (EVALUATE below)
     def value(self, expr: Expr) -> Matrix:
+        key = id(expr)
+        hit = self._static.get(key)
+        if hit is not None:
+            return hit
+        out = dispatch(EVALUATE, expr, "exact evaluation")(self, expr)
+        if not self._enumerating and not any(self._dependencies(expr)):
+            self._static[key] = out  # no index letter, no free mask: the same at every index value
+        return out
+
+    def _dependencies(self, expr: Expr) -> tuple[frozenset, frozenset]:
+        """(free index letters, free random variables) of ``expr``, memoised by node."""
+        key = id(expr)
+        found = self._deps.get(key)
+        if found is None:
+            found = dependencies(expr, self._deps)
+        return found
+
+    def set_indices(self, values: dict[str, int] | None) -> None:
+        """Evaluate at other values of the free index letters (index-free values are kept)."""
+        self.indices = dict(values or {})
+
+    def _var(self, expr: Var) -> Matrix:
+        if expr.random and expr.name in self.concrete and not self.bound.get(expr.name):
+            return self.concrete[expr.name]
+        return self.env[expr.name]
+
+    def _named_value(self, expr: Named) -> Matrix:
+        key = id(expr)
+        if key in self._named:
+            return self._named[key]
+        out = self.value(expr.body)
+        if not any(v.random for v in free_variables(expr.body).values()) and not has_indices(expr.body):
+            self._named[key] = out
+        return out
+
+    def _ones(self, expr: Ones) -> Matrix:
         f = self.field
-        if isinstance(expr, Var):
-            if expr.random and expr.name in self.concrete and not self.bound.get(expr.name):
-                return self.concrete[expr.name]
-            return self.env[expr.name]
-        if isinstance(expr, Named):
-            key = id(expr)
-            if key in self._named:
-                return self._named[key]
-            out = self.value(expr.body)
-            if not any(v.random for v in free_variables(expr.body).values()):
-                self._named[key] = out
-            return out
-        if isinstance(expr, Const):
-            return [[f.const(expr.value)]]
-        if isinstance(expr, Ones):
-            return [[f.const(1) for _ in range(self.size(expr.shape[1]))] for _ in range(self.size(expr.shape[0]))]
-        if isinstance(expr, Identity):
-            k = self.size(expr.shape[0])
-            return [[f.const(1 if i == j else 0) for j in range(k)] for i in range(k)]
-        if isinstance(expr, Add):
-            return self._zip(self.value(expr.left), self.value(expr.right), f.add)
-        if isinstance(expr, Neg):
-            return self._map(self.value(expr.arg), f.neg)
-        if isinstance(expr, MatMul):
-            return self._matmul(self.value(expr.left), self.value(expr.right))
-        if isinstance(expr, Scale):
-            s = self.value(expr.left)[0][0]
-            return self._map(self.value(expr.right), lambda x: f.mul(s, x))
-        if isinstance(expr, Hadamard):
-            return self._zip(self.value(expr.left), self.value(expr.right), f.mul)
-        if isinstance(expr, Divide):
-            inv = f.inverse(self.value(expr.right)[0][0])
-            return self._map(self.value(expr.left), lambda x: f.mul(x, inv))
-        if isinstance(expr, Transpose):
-            m = self.value(expr.arg)
-            return [list(col) for col in zip(*m)]
-        if isinstance(expr, DiagPart):
-            m = self.value(expr.arg)
-            return [[x if i == j else {} for j, x in enumerate(row)] for i, row in enumerate(m)]
-        if isinstance(expr, DiagOf):
-            flat = [x for row in self.value(expr.arg) for x in row]
-            return [[x if i == j else {} for j in range(len(flat))] for i, x in enumerate(flat)]
-        if isinstance(expr, Trace):
-            m = self.value(expr.arg)
-            acc: Scalar = {}
-            for i in range(len(m)):
-                acc = f.add(acc, m[i][i])
-            return [[acc]]
-        if isinstance(expr, Norm):
-            return [[f.sqrt(self._sum_of_squares(expr.arg), variable=_variable(expr.arg))]]
-        if isinstance(expr, Power):
-            return self._power(expr)
-        if isinstance(expr, Expectation):
-            return self._expectation(expr)
-        raise Undecided(f"cannot evaluate {type(expr).__name__}")
+        return [[f.const(1) for _ in range(self.size(expr.shape[1]))] for _ in range(self.size(expr.shape[0]))]
+
+    def _identity(self, expr: Identity) -> Matrix:
+        f, k = self.field, self.size(expr.shape[0])
+        return [[f.const(1 if i == j else 0) for j in range(k)] for i in range(k)]
+
+    def _scale(self, expr: Scale) -> Matrix:
+        s = self.value(expr.left)[0][0]
+        return self._map(self.value(expr.right), lambda x: self.field.mul(s, x))
+
+    def _divide(self, expr: Divide) -> Matrix:
+        inv = self.field.inverse(self.value(expr.right)[0][0])
+        return self._map(self.value(expr.left), lambda x: self.field.mul(x, inv))
+
+    def _diag_part(self, expr: DiagPart) -> Matrix:
+        m = self.value(expr.arg)
+        return [[x if i == j else {} for j, x in enumerate(row)] for i, row in enumerate(m)]
+
+    def _diag_of(self, expr: DiagOf) -> Matrix:
+        flat = [x for row in self.value(expr.arg) for x in row]
+        return [[x if i == j else {} for j in range(len(flat))] for i, x in enumerate(flat)]
+
+    def _trace(self, expr: Trace) -> Matrix:
+        m, acc = self.value(expr.arg), {}
+        for i in range(len(m)):
+            acc = self.field.add(acc, m[i][i])
+        return [[acc]]
+
+    # -- entry-wise nodes: indices are 1-based values in self.indices
+    def index_value(self, term: Any, limit: int) -> int:
+        value = self.indices[term] if isinstance(term, str) else term
+        if not 1 <= value <= limit:
+            raise EvalError(f"index {term} = {value} is outside 1..{limit}")
+        return value - 1
+
+    def _entry(self, expr: Entry) -> Matrix:
+        m = self.value(expr.arg)
+        return [[m[self.index_value(expr.row, len(m))][self.index_value(expr.col, len(m[0]))]]]
+
+    def _slice(self, expr: Slice) -> Matrix:
+        m = self.value(expr.arg)
+        if expr.axis == 0:
+            return [[x] for x in m[self.index_value(expr.index, len(m))]]
+        k = self.index_value(expr.index, len(m[0]))
+        return [[row[k]] for row in m]
+
+    def _sum(self, expr: Sum) -> Matrix:
+        f = self.field
+        saved = self.indices.get(expr.index)
+        total = [[{} for _ in range(self.size(expr.shape[1]))] for _ in range(self.size(expr.shape[0]))]
+        try:
+            for v in range(1, self.size(expr.dim) + 1):
+                self.deadline.check()
+                self.indices[expr.index] = v
+                if expr.condition.holds(self.indices):
+                    total = self._zip(total, self.value(expr.body), f.add)
+        finally:
+            if saved is None:
+                self.indices.pop(expr.index, None)
+            else:
+                self.indices[expr.index] = saved
+        return total
+
+    def _indicator(self, expr: Indicator) -> Matrix:
+        return [[self.field.const(1 if expr.condition.holds(self.indices) else 0)]]
 
     def _sum_of_squares(self, arg: Expr) -> Scalar:
         f = self.field
@@ -236,6 +290,7 @@ class Evaluator:
                             f"to enumerate")
         total: Matrix | None = None
         saved = {rv: self.env[rv] for rv in expr.bound}
+        self._enumerating += 1
         try:
             for bits in range(1 << len(cells)):
                 self.deadline.check()
@@ -252,15 +307,69 @@ class Evaluator:
                 total = value if total is None else self._zip(total, value, f.add)
         finally:
             self.env.update(saved)
+            self._enumerating -= 1
         if total is None:
             rows, cols = self.size(expr.shape[0]), self.size(expr.shape[1])
             return [[{} for _ in range(cols)] for _ in range(rows)]
         return total
 
 
+def dependencies(expr: Expr, memo: dict[int, tuple[frozenset, frozenset]]) -> tuple[frozenset, frozenset]:
+    """(index letters, random variables) that ``expr``'s value depends on (not bound inside it)."""
+    key = id(expr)
+    if key in memo:
+        return memo[key]
+    letters: set = set()
+    randoms: set = set()
+    for kid in expr.children():
+        kl, kr = dependencies(kid, memo)
+        letters |= kl
+        randoms |= kr
+    if isinstance(expr, Var) and expr.random:
+        randoms.add(expr.name)
+    elif isinstance(expr, Entry):
+        letters |= {t for t in (expr.row, expr.col) if isinstance(t, str)}
+    elif isinstance(expr, Slice) and isinstance(expr.index, str):
+        letters.add(expr.index)
+    elif isinstance(expr, Indicator):
+        letters |= expr.condition.indices()
+    elif isinstance(expr, Sum):
+        letters = (letters | expr.condition.indices()) - {expr.index}
+    elif isinstance(expr, Expectation):
+        randoms -= set(expr.bound)
+    memo[key] = found = (frozenset(letters), frozenset(randoms))
+    return found
+
+
 def _variable(expr: Expr) -> bool:
     """Does ``expr`` depend on any variable (a root of a constant such as √4 is a number, not a function)?"""
     return bool(free_variables(expr))
+
+
+EVALUATE = {
+    Var: Evaluator._var,
+    Named: Evaluator._named_value,
+    Const: lambda ev, e: [[ev.field.const(e.value)]],
+    Ones: Evaluator._ones,
+    Identity: Evaluator._identity,
+    Add: lambda ev, e: ev._zip(ev.value(e.left), ev.value(e.right), ev.field.add),
+    Neg: lambda ev, e: ev._map(ev.value(e.arg), ev.field.neg),
+    MatMul: lambda ev, e: ev._matmul(ev.value(e.left), ev.value(e.right)),
+    Scale: Evaluator._scale,
+    Hadamard: lambda ev, e: ev._zip(ev.value(e.left), ev.value(e.right), ev.field.mul),
+    Divide: Evaluator._divide,
+    Transpose: lambda ev, e: [list(col) for col in zip(*ev.value(e.arg))],
+    DiagPart: Evaluator._diag_part,
+    DiagOf: Evaluator._diag_of,
+    Trace: Evaluator._trace,
+    Norm: lambda ev, e: [[ev.field.sqrt(ev._sum_of_squares(e.arg), variable=_variable(e.arg))]],
+    Power: lambda ev, e: ev._power(e),
+    Expectation: lambda ev, e: ev._expectation(e),
+    Entry: Evaluator._entry,
+    Slice: Evaluator._slice,
+    Sum: Evaluator._sum,
+    Indicator: Evaluator._indicator,
+}
 
 
 def make_evaluator(point: Point, scope: Any, **kwargs: Any) -> Evaluator:

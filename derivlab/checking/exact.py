@@ -89,6 +89,13 @@ class Field:
     def mul(self, a: Scalar, b: Scalar) -> Scalar:
         if not a or not b:
             return {}
+        empty = (self.empty, 1)
+        if len(a) == 1 and empty in a:  # a plain rational times anything: a scaling
+            q = a[empty]
+            return {k: v * q for k, v in b.items()}
+        if len(b) == 1 and empty in b:
+            q = b[empty]
+            return {k: v * q for k, v in a.items()}
         out: dict = {}
         idem = self.idempotent
         for (m1, r1), c1 in a.items():

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
-from typing import Callable, Iterator, Union
+from typing import Callable, ClassVar, Iterator, Union
 
 Dim = Union[str, int]  # a size symbol ("n", "d") or the literal 1
 Shape = tuple[Dim, Dim]
@@ -32,12 +32,19 @@ class Expr:
     shape: Shape
     src: str = field(default="", compare=False, repr=False)
 
+    #: the fields holding child expressions, in order (one generic walk and rebuild for every node type)
+    CHILDREN: ClassVar[tuple[str, ...]] = ()
+
     @property
     def is_scalar(self) -> bool:
         return self.shape == SCALAR
 
     def children(self) -> tuple["Expr", ...]:
-        return ()
+        return tuple(getattr(self, name) for name in self.CHILDREN)
+
+    def with_children(self, kids: tuple["Expr", ...]) -> "Expr":
+        """The same node over new children (same order as ``children()``)."""
+        return replace(self, **dict(zip(self.CHILDREN, kids))) if self.CHILDREN else self
 
 
 @dataclass(frozen=True)
@@ -66,18 +73,14 @@ class Identity(Expr):
 @dataclass(frozen=True)
 class Unary(Expr):
     arg: Expr = None  # type: ignore[assignment]
-
-    def children(self) -> tuple[Expr, ...]:
-        return (self.arg,)
+    CHILDREN: ClassVar[tuple[str, ...]] = ("arg",)
 
 
 @dataclass(frozen=True)
 class Binary(Expr):
     left: Expr = None  # type: ignore[assignment]
     right: Expr = None  # type: ignore[assignment]
-
-    def children(self) -> tuple[Expr, ...]:
-        return (self.left, self.right)
+    CHILDREN: ClassVar[tuple[str, ...]] = ("left", "right")
 
 
 class Add(Binary):
@@ -131,9 +134,7 @@ class Power(Expr):
 
     base: Expr = None  # type: ignore[assignment]
     exponent: Fraction = Fraction(1)
-
-    def children(self) -> tuple[Expr, ...]:
-        return (self.base,)
+    CHILDREN: ClassVar[tuple[str, ...]] = ("base",)
 
 
 @dataclass(frozen=True)
@@ -142,9 +143,7 @@ class Expectation(Expr):
 
     body: Expr = None  # type: ignore[assignment]
     bound: tuple[str, ...] = ()
-
-    def children(self) -> tuple[Expr, ...]:
-        return (self.body,)
+    CHILDREN: ClassVar[tuple[str, ...]] = ("body",)
 
 
 @dataclass(frozen=True)
@@ -153,9 +152,96 @@ class Named(Expr):
 
     name: str = ""
     body: Expr = None  # type: ignore[assignment]
+    CHILDREN: ClassVar[tuple[str, ...]] = ("body",)
 
-    def children(self) -> tuple[Expr, ...]:
-        return (self.body,)
+
+# ---- entry-wise reasoning ----------------------------------------------------------------------
+# An index is a letter ("i", bound by a Sum or free in the step) or a 1-based constant (int).
+IndexTerm = Union[str, int]
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A conjunction of index relations: ``(("j", "≠", "k"),)`` is j ≠ k. Empty = always true."""
+
+    relations: tuple[tuple[IndexTerm, str, IndexTerm], ...] = ()
+
+    def holds(self, env: dict[str, int]) -> bool:
+        """Under 1-based index values ``env``."""
+        for a, op, b in self.relations:
+            va = env[a] if isinstance(a, str) else a
+            vb = env[b] if isinstance(b, str) else b
+            if (va == vb) != (op == "="):
+                return False
+        return True
+
+    def indices(self) -> set[str]:
+        return {t for a, _op, b in self.relations for t in (a, b) if isinstance(t, str)}
+
+    def text(self) -> str:
+        return ", ".join(f"{a} {op} {b}" for a, op, b in self.relations)
+
+
+@dataclass(frozen=True)
+class Entry(Expr):
+    """(arg)_{row col}: one entry of a matrix or vector (1×1); ``y_i`` is Entry(y, "i", 1)."""
+
+    arg: Expr = None  # type: ignore[assignment]
+    row: IndexTerm = 1
+    col: IndexTerm = 1
+    CHILDREN: ClassVar[tuple[str, ...]] = ("arg",)
+
+
+@dataclass(frozen=True)
+class Slice(Expr):
+    """Row (axis 0) or column (axis 1) ``index`` of ``arg`` as a COLUMN vector: x_i is row i of X
+    (d×1, so the row itself is x_iᵀ), X_{:,j} is column j (n×1)."""
+
+    arg: Expr = None  # type: ignore[assignment]
+    index: IndexTerm = 1
+    axis: int = 0
+    CHILDREN: ClassVar[tuple[str, ...]] = ("arg",)
+
+
+@dataclass(frozen=True)
+class Sum(Expr):
+    """Σ over ``index`` of ``body``; ``dim`` is its range 1..dim (None until ``indices.resolve``
+    reads it from where the index is used); terms where ``condition`` fails are left out."""
+
+    body: Expr = None  # type: ignore[assignment]
+    index: str = "i"
+    dim: Dim | None = None
+    condition: Condition = Condition()
+    implicit: bool = False  # the k of \sum_{j \neq k}: bound only when the step does not use k elsewhere
+    CHILDREN: ClassVar[tuple[str, ...]] = ("body",)
+
+
+@dataclass(frozen=True)
+class Indicator(Expr):
+    """1 when ``condition`` holds, else 0 (1×1): δ_{jk}, 𝟏{j = k}, [j = k]."""
+
+    condition: Condition = Condition()
+
+
+def node_types() -> tuple[type, ...]:
+    """Every concrete expression node type (each semantics must handle all of them)."""
+    abstract = {Expr, Unary, Binary}
+    out, stack = [], [Expr]
+    while stack:
+        cls = stack.pop()
+        for sub in cls.__subclasses__():
+            stack.append(sub)
+            if sub not in abstract and sub not in out and sub.__module__ == __name__:
+                out.append(sub)
+    return tuple(out)
+
+
+def dispatch(table: dict[type, Callable], expr: "Expr", what: str) -> Callable:
+    """The handler of ``table`` for ``expr``'s node type (a missing one is a bug, not a silent guess)."""
+    try:
+        return table[type(expr)]
+    except KeyError:
+        raise TypeError(f"no {what} rule for {type(expr).__name__}") from None
 
 
 def walk(expr: Expr) -> Iterator[Expr]:
@@ -183,9 +269,14 @@ def is_diagonal(expr: Expr) -> bool:
         return is_diagonal(expr.left) and is_diagonal(expr.right)
     if isinstance(expr, Add):
         return is_diagonal(expr.left) and is_diagonal(expr.right)
-    if isinstance(expr, Neg):
-        return is_diagonal(expr.arg)
+    if isinstance(expr, (Neg, Sum)):
+        return is_diagonal(expr.children()[0])
     return expr.shape == SCALAR
+
+
+def has_indices(expr: Expr) -> bool:
+    """True when ``expr`` contains an entry, slice, sum or indicator (its value depends on index letters)."""
+    return any(isinstance(n, (Entry, Slice, Sum, Indicator)) for n in walk(expr))
 
 
 def free_variables(expr: Expr) -> dict[str, Var]:
@@ -218,17 +309,7 @@ def map_tree(expr: Expr, fn: Callable[[Expr], Expr | None]) -> Expr:
     new = tuple(map_tree(k, fn) for k in kids)
     if all(a is b for a, b in zip(new, kids)):
         return expr
-    if isinstance(expr, Binary):
-        return replace(expr, left=new[0], right=new[1])
-    if isinstance(expr, Unary):
-        return replace(expr, arg=new[0])
-    if isinstance(expr, Power):
-        return replace(expr, base=new[0])
-    if isinstance(expr, Expectation):
-        return replace(expr, body=new[0])
-    if isinstance(expr, Named):
-        return replace(expr, body=new[0])
-    raise TypeError(f"cannot rebuild {type(expr).__name__}")
+    return expr.with_children(new)
 
 
 def positions(expr: Expr, *, into_named: bool = False) -> Iterator[tuple[tuple[int, ...], Expr]]:
@@ -250,17 +331,7 @@ def replace_at(expr: Expr, path: tuple[int, ...], new: Expr) -> Expr:
         return new
     kids = list(expr.children())
     kids[path[0]] = replace_at(kids[path[0]], path[1:], new)
-    if isinstance(expr, Binary):
-        return replace(expr, left=kids[0], right=kids[1])
-    if isinstance(expr, Unary):
-        return replace(expr, arg=kids[0])
-    if isinstance(expr, Power):
-        return replace(expr, base=kids[0])
-    if isinstance(expr, Expectation):
-        return replace(expr, body=kids[0])
-    if isinstance(expr, Named):
-        return replace(expr, body=kids[0])
-    raise TypeError(f"cannot rebuild {type(expr).__name__}")
+    return expr.with_children(tuple(kids))
 
 
 def depth(expr: Expr) -> int:
@@ -280,47 +351,7 @@ def describe(expr: Expr) -> str:
 
 
 def render(expr: Expr) -> str:
-    """A compact, readable rendering (not LaTeX): 'Xᵀ X', 'diag(Xᵀ X)^(1/2)', 'E_R[...]'."""
-    if isinstance(expr, Var):
-        return expr.name
-    if isinstance(expr, Named):
-        return expr.name
-    if isinstance(expr, Const):
-        return str(expr.value)
-    if isinstance(expr, Ones):
-        return "𝟏"
-    if isinstance(expr, Identity):
-        return "I"
-    if isinstance(expr, Add):
-        right = expr.right
-        if isinstance(right, Neg):
-            return f"{render(expr.left)} - {_wrap(right.arg, Add)}"
-        return f"{render(expr.left)} + {render(right)}"
-    if isinstance(expr, Neg):
-        return f"-{_wrap(expr.arg, Add)}"
-    if isinstance(expr, (MatMul, Scale)):
-        return f"{_wrap(expr.left, (Add, Neg, Hadamard))} {_wrap(expr.right, (Add, Neg, Hadamard, MatMul, Scale))}"
-    if isinstance(expr, Hadamard):
-        return f"{_wrap(expr.left, (Add, Neg))} ⊙ {_wrap(expr.right, (Add, Neg, Hadamard, MatMul, Scale))}"
-    if isinstance(expr, Divide):
-        return f"{_wrap(expr.left, Add)}/{_wrap(expr.right, Binary)}"
-    if isinstance(expr, Transpose):
-        return f"{_wrap(expr.arg, (Binary, Neg))}ᵀ"
-    if isinstance(expr, DiagPart) or isinstance(expr, DiagOf):
-        return f"diag({render(expr.arg)})"
-    if isinstance(expr, Trace):
-        return f"tr({render(expr.arg)})"
-    if isinstance(expr, Norm):
-        return f"‖{render(expr.arg)}‖"
-    if isinstance(expr, Power):
-        e = expr.exponent
-        ex = str(e) if e.denominator == 1 and e >= 0 else f"({e})"
-        return f"{_wrap(expr.base, (Binary, Neg))}^{ex}"
-    if isinstance(expr, Expectation):
-        return f"E_{','.join(expr.bound)}[{render(expr.body)}]"
-    return type(expr).__name__
+    """A compact, readable rendering (not LaTeX): 'Xᵀ X', 'diag(Xᵀ X)^(1/2)', 'E_R[...]' (table in render.py)."""
+    from derivlab.checking.render import render_expr
 
-
-def _wrap(expr: Expr, kinds) -> str:
-    text = render(expr)
-    return f"({text})" if isinstance(expr, kinds) else text
+    return render_expr(expr)

@@ -25,8 +25,9 @@ from lark.visitors import Transformer_NonRecursive
 
 from derivlab.checking import limits, shapes
 from derivlab.checking.delimiters import COMMAND, mark_delimiters
-from derivlab.checking.expr import SCALAR, Const, Expr, depth
+from derivlab.checking.expr import SCALAR, Condition, Const, Expr, depth
 from derivlab.checking.failures import IllTyped, StepFailure, Undecided, Unparsed
+from derivlab.checking.indices import resolve, split_condition
 
 # ---- pass 2: the grammar -----------------------------------------------------------------
 
@@ -36,7 +37,24 @@ def _parser() -> Lark:
     grammar = resources.files("derivlab.checking").joinpath("latex_math.lark").read_text(encoding="utf-8")
     grammar += "\nname_only: symkey\n"
     return Lark(grammar, parser="lalr", lexer="contextual", propagate_positions=True,
-                start=["start", "name_only"], maybe_placeholders=False)
+                start=["start", "name_only"], maybe_placeholders=False, cache=_table_cache(grammar))
+
+
+def _table_cache(grammar: str) -> str | bool:
+    """Where Lark keeps the LALR tables between runs (~0.3 s per CLI start): the user's own cache
+    directory (never a shared /tmp: the file is a pickle); Lark checks the grammar's hash on load."""
+    import hashlib
+    import os
+    from pathlib import Path
+
+    root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "derivlab"
+    try:
+        root.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError:
+        return False
+    if not os.access(root, os.W_OK) or root.stat().st_uid != os.getuid():
+        return False
+    return str(root / f"latex_math-{hashlib.sha256(grammar.encode()).hexdigest()[:16]}.lalr")
 
 
 _FRIENDLY = {
@@ -99,6 +117,8 @@ class SymKey:
     key: str
     start: int
     end: int
+    base: str = ""
+    sub: tuple[tuple[str, str], ...] | None = None  # the subscript's tokens (type, text), if any
 
 
 @dataclass(frozen=True)
@@ -293,18 +313,47 @@ class ToExpression(Transformer_NonRecursive):
     def symbol(self, meta, c):
         key: SymKey = c[0]
         found = self.scope.lookup(key.key)
-        if found is None:
-            problem = self.scope.explain_unknown(key.key)
-            if problem:
-                raise Unparsed(problem, key.start)
-            return Unknown(key, self.text[key.start:key.end].strip())
-        return found
+        if found is not None:
+            return found
+        text = self.text[key.start:key.end].strip()
+        if key.sub is not None:
+            base = self.scope.lookup(key.base)
+            indices = _indices(key.sub)
+            if base is not None and indices is not None:
+                return self._entry_or_slice(base, indices, text)
+            rows = getattr(self.scope, "slices", {}).get(key.base)
+            if rows is not None and indices is not None and len(indices) == 1 and indices[0] != ":":
+                var, axis = rows
+                return shapes.slice_of(var, indices[0], axis, text)
+            if base is not None or rows is not None:
+                raise Unparsed(f"unknown symbol '{text}': the context '{self.scope.name}' declares "
+                               f"'{key.base}' but not '{key.key}', and '{_sub_text(key.sub)}' is not an index "
+                               f"(entries are written like X_{{ij}}, y_i)", key.start)
+        return Unknown(key, text)
+
+    def _entry_or_slice(self, base: Expr, indices: tuple, text: str) -> Expr:
+        if ":" in indices:
+            if len(indices) != 2 or indices.count(":") != 1:
+                raise IllTyped(f"`{text}`: a row or column is written X_{{i,:}} or X_{{:,j}}")
+            axis = 0 if indices[1] == ":" else 1
+            return shapes.slice_of(base, indices[0] if axis == 0 else indices[1], axis, text)
+        return shapes.entry(base, indices, text)
+
+    def entry_of(self, meta, c):
+        self._need(c[0])
+        text = self._src(meta)
+        indices = _indices(c[1])
+        if indices is None:
+            raise Unparsed(f"'{_sub_text(c[1])}' is not an index: entries are written (M)_{{ij}}, (v)_i", meta.start_pos)
+        return self._entry_or_slice(c[0], indices, text)
 
     def symkey(self, meta, c):
-        key = c[0] if isinstance(c[0], str) else c[0].key
+        base = c[0] if isinstance(c[0], str) else c[0].key
+        key, sub = base, None
         if len(c) > 1:
-            key = f"{key}_{c[1]}"
-        return SymKey(key, meta.start_pos, meta.end_pos)
+            sub = c[1]
+            key = f"{base}_{_sub_key(sub)}"
+        return SymKey(key, meta.start_pos, meta.end_pos, base, sub)
 
     def name_only(self, meta, c):
         return c[0]
@@ -331,16 +380,178 @@ class ToExpression(Transformer_NonRecursive):
         return prefix + str(c[1])
 
     def subscript(self, meta, c):
-        parts = []
-        for tok in c:
-            t = str(tok)
-            if isinstance(tok, Token) and tok.type == "GREEK":
-                parts.append(_greek(t))
-            elif isinstance(tok, Token) and tok.type == "TEXTNAME":
-                parts.append(_braced(t))
+        return tuple((tok.type if isinstance(tok, Token) else "", str(tok)) for tok in c)
+
+    # -- entry-wise: sums, deltas, indicators, variance, cases
+    def big_sum(self, meta, c):
+        body = c[-1]
+        self._need(body)
+        limits_ = c[1] if len(c) == 3 else ([], None, Condition())
+        names, dim, condition = limits_
+        if not names:
+            raise Unparsed("a sum needs its index: \\sum_i or \\sum_{i=1}^{n}", meta.start_pos)
+        if condition.relations and len(names) == 2:  # \sum_{j \neq k}: over j != k, and over k unless k is free
+            inner = shapes.index_sum(body, names[0], dim, condition)
+            return shapes.index_sum(inner, names[1], dim, Condition(), self._src(meta), implicit=True)
+        out = body
+        for k, name in enumerate(reversed(names)):
+            out = shapes.index_sum(out, name, dim, condition if k == 0 else Condition(),
+                                   self._src(meta) if k == len(names) - 1 else "")
+        return out
+
+    def sum_one(self, meta, c):
+        return [str(c[0])], self._upper(c[1:]), Condition()
+
+    def sum_many(self, meta, c):
+        names = [str(t) for t in c if isinstance(t, Token) and t.type == "LETTER"]
+        start = next((x for x in c if isinstance(x, Tree) and x.data == "sum_from"), None)
+        if start is not None and str(start.children[-1]) != "1":
+            raise IllTyped(f"sums are read from 1: \\sum_{{{names[0]}={start.children[-1]}}} starts at "
+                           f"{start.children[-1]}")
+        return names, self._upper([x for x in c if isinstance(x, Tree) and x.data == "sum_upper"]), Condition()
+
+    def sum_neq(self, meta, c):
+        a, b = str(c[0]), str(c[2])
+        return [a, b], self._upper(c[3:]), Condition(((a, "≠", b),))
+
+    def _upper(self, items):
+        items = [x for x in items if isinstance(x, Tree) and x.data == "sum_upper"]
+        if not items:
+            return None
+        tok = items[0].children[-1]
+        text = str(tok).lstrip("^").strip()
+        if text in self.scope.sizes:
+            return text
+        raise IllTyped(f"the upper bound {text} of a sum must be a size of the problem "
+                       f"({', '.join(self.scope.sizes)})")
+
+    def sum_from(self, meta, c):
+        return Tree("sum_from", c)
+
+    def sum_upper(self, meta, c):
+        return Tree("sum_upper", c)
+
+    def index_term(self, meta, c):
+        t = str(c[0])
+        return int(t) if t.isdigit() else t
+
+    def relation(self, meta, c):
+        op = "=" if str(c[1]) == "=" else "≠"
+        return (c[0], op, c[2])
+
+    def condition(self, meta, c):
+        return Condition(tuple(c))
+
+    def ind_arg(self, meta, c):
+        return next(x for x in c if isinstance(x, Condition))
+
+    def indicator(self, meta, c):
+        return shapes.indicator(c[1], self._src(meta))
+
+    def iverson(self, meta, c):
+        return shapes.indicator(c[0], self._src(meta))
+
+    def delta(self, meta, c):
+        indices = _indices(c[1])
+        if indices is None or len(indices) != 2 or ":" in indices:
+            raise Unparsed("a Kronecker delta takes two indices: \\delta_{jk}", meta.start_pos)
+        return shapes.indicator(Condition(((indices[0], "=", indices[1]),)), self._src(meta))
+
+    def _bound(self, c):
+        sub = next((x for x in c if isinstance(x, tuple) and len(x) == 2 and isinstance(x[0], SymKey)), None)
+        if sub is None:
+            return self.scope.random_names()
+        return (self.scope.random_variable(sub[0], sub[1]),)
+
+    def variance(self, meta, c):
+        arg = c[-1]
+        self._need(arg)
+        return shapes.variance(arg, self._bound(c), self._src(meta))
+
+    def covariance(self, meta, c):
+        a, b = c[-3], c[-1]
+        self._need(a, b)
+        return shapes.covariance(a, b, self._bound(c), self._src(meta))
+
+    def case_row(self, meta, c):
+        self._need(c[0])
+        return c[0], c[2]
+
+    def case_row_otherwise(self, meta, c):  # the condition was prose ("otherwise"), blanked by the document layer
+        self._need(c[0])
+        return c[0], None
+
+    def case_if(self, meta, c):
+        return c[1]
+
+    def case_otherwise(self, meta, c):
+        return None
+
+    def cases(self, meta, c):
+        rows = [x for x in c if isinstance(x, tuple)]
+        shape = rows[0][0].shape
+        total, rest = None, None  # rest: the indicator that no earlier row applied
+        for value, cond in rows:
+            if value.shape != shape:
+                raise IllTyped("the rows of a cases expression have different shapes")
+            when = shapes.indicator(cond) if cond is not None else None
+            guard = when if rest is None else rest if when is None else shapes.product(rest, when)
+            term = value if guard is None else shapes.product(guard, value)
+            total = term if total is None else shapes.add(total, term)
+            if when is not None:
+                miss = shapes.add(Const(SCALAR, "1", Fraction(1)), when, minus=True)
+                rest = miss if rest is None else shapes.product(rest, miss)
             else:
-                parts.append(t.strip())
-        return "".join(parts)
+                break
+        return _with_src(total, self._src(meta))
+
+
+def _with_src(expr: Expr, src: str) -> Expr:
+    from dataclasses import replace
+
+    return replace(expr, src=src)
+
+
+_INDEX_LETTERS = re.compile(r"[a-zA-Z]")
+
+
+def _indices(sub: tuple[tuple[str, str], ...]) -> tuple | None:
+    """The subscript as entry indices: 'ij' → ('i', 'j'), 'i,j' → ('i', 'j'), '12' → (1, 2), ':,j' → (':', 'j');
+    None when it is not a list of one-letter indices (a name like 'new')."""
+    out: list = []
+    for kind, text in sub:
+        if kind == "COMMA":
+            continue
+        if kind == "COLON" or (kind == "TIMES" and "cdot" in text) or text == "·":
+            out.append(":")
+        elif kind == "LETTER":
+            out.append(text)
+        elif kind == "SUB_WORD" and len(text) <= 2:
+            out.extend(text)
+        elif kind == "NUMBER" and text.isdigit():
+            commas = any(k == "COMMA" for k, _ in sub)
+            out.extend([int(text)] if commas or len(text) == 1 else [int(ch) for ch in text])
+        else:
+            return None
+    if out and out[0] == ":" and len(out) == 1:
+        return None
+    return tuple(out) if 0 < len(out) <= 2 else None
+
+
+def _sub_key(sub: tuple[tuple[str, str], ...]) -> str:
+    parts = []
+    for kind, text in sub:
+        if kind == "GREEK":
+            parts.append(_greek(text))
+        elif kind == "TEXTNAME":
+            parts.append(_braced(text))
+        else:
+            parts.append(text.strip())
+    return "".join(parts)
+
+
+def _sub_text(sub: tuple[tuple[str, str], ...]) -> str:
+    return "".join(text for _k, text in sub)
 
 
 def _transform(tree: Tree, scope: Any, text: str) -> Any:
@@ -369,13 +580,28 @@ def _check_ambiguity(tree: Tree, scope: Any, text: str) -> None:
             left = left.children[-1]
         if isinstance(left, Tree) and left.data == "symbol":
             key = _transform(left.children[0], scope, text)
-            if scope.lookup(key.key) is None and not scope.explain_unknown(key.key):
+            if not _resolvable(key, scope) and not scope.explain_unknown(key.key):
                 name = text[key.start:key.end].strip()
                 raise ToExpression(scope, text)._undeclared(Unknown(key, name))
 
 
+def _resolvable(key: SymKey, scope: Any) -> bool:
+    """A declared name, an entry of one (X_{ij}) or a declared row/column (x_i)."""
+    if scope.lookup(key.key) is not None:
+        return True
+    if key.sub is None or _indices(key.sub) is None:
+        return False
+    return scope.lookup(key.base) is not None or key.base in getattr(scope, "slices", {})
+
+
+def parse_side(text: str, scope: Any) -> tuple[Expr, Condition | None]:
+    """One side of a step: its typed expression and its trailing side condition ('(j \\neq k)'), if any."""
+    body, condition = split_condition(text)
+    return parse_expression(body, scope), condition
+
+
 def parse_expression(text: str, scope: Any) -> Expr:
-    """The typed expression for ``text`` in ``scope``; raises Unparsed / IllTyped / Undecided."""
+    """The typed expression for ``text`` in ``scope`` (sums' ranges resolved); raises Unparsed / IllTyped / Undecided."""
     tree = _parse_tree(text)
     _check_ambiguity(tree, scope, text)
     result = _transform(tree, scope, text)
@@ -385,7 +611,7 @@ def parse_expression(text: str, scope: Any) -> Expr:
         raise Unparsed("a name alone is not an expression", 0)
     if depth(result) > limits.MAX_TREE_DEPTH:
         raise Undecided(f"expression nested more than {limits.MAX_TREE_DEPTH} levels deep")
-    return result
+    return resolve(result)[0]
 
 
 def symbol_key(text: str) -> str:

@@ -56,3 +56,79 @@ def report_html(report: Any) -> str:
     first = f" (first bad step: {report.first_bad_step})" if report.first_bad_step else ""
     parts.append(Html(f"<p>derivation: {verdict(report.verdict)}{first}</p>"))
     return "".join(parts)
+
+
+# ---- expressions as readable text (not LaTeX): one rule per node type ------------------------------
+
+from derivlab.checking.expr import (  # noqa: E402  (the report half above needs nothing from expr)
+    Add, Binary, Const, DiagOf, DiagPart, Divide, Entry, Expectation, Expr, Hadamard, Identity, Indicator, MatMul,
+    Named, Neg, Norm, Ones, Power, Scale, Slice, Sum, Trace, Transpose, Var, dispatch,
+)
+
+
+def render_expr(expr: Expr) -> str:
+    """'Xᵀ X', 'diag(Xᵀ X)^(1/2)', 'E_R[...]', 'Σ_j X[i,j] w[j]'."""
+    return dispatch(RENDER, expr, "rendering")(expr)
+
+
+def _wrap(expr: Expr, kinds) -> str:
+    text = render_expr(expr)
+    return f"({text})" if isinstance(expr, kinds) else text
+
+
+def _add(e: Add) -> str:
+    if isinstance(e.right, Neg):
+        return f"{render_expr(e.left)} - {_wrap(e.right.arg, (Add, Sum))}"
+    return f"{render_expr(e.left)} + {render_expr(e.right)}"
+
+
+def _power(e: Power) -> str:
+    k = e.exponent
+    ex = str(k) if k.denominator == 1 and k >= 0 else f"({k})"
+    return f"{_wrap(e.base, (Binary, Neg, Sum))}^{ex}"
+
+
+def _index(t) -> str:
+    return str(t)
+
+
+def _entry(e: Entry) -> str:
+    at = _index(e.row) if e.arg.shape[1] == 1 else _index(e.col) if e.arg.shape[0] == 1 else f"{e.row},{e.col}"
+    return f"{_wrap(e.arg, (Binary, Neg, Transpose, Power, Sum, Expectation))}[{at}]"
+
+
+def _slice(e: Slice) -> str:
+    at = f"{e.index},:" if e.axis == 0 else f":,{e.index}"
+    return f"{_wrap(e.arg, (Binary, Neg, Sum))}[{at}]"
+
+
+def _sum(e: Sum) -> str:
+    rng = f"={1}..{e.dim}" if e.dim is not None else ""
+    cond = f", {e.condition.text()}" if e.condition.relations else ""
+    return f"Σ_{{{e.index}{rng}{cond}}} {_wrap(e.body, (Add, Neg))}"
+
+
+RENDER = {
+    Var: lambda e: e.name,
+    Named: lambda e: e.name,
+    Const: lambda e: str(e.value),
+    Ones: lambda e: "𝟏",
+    Identity: lambda e: "I",
+    Add: _add,
+    Neg: lambda e: f"-{_wrap(e.arg, (Add, Sum))}",
+    MatMul: lambda e: f"{_wrap(e.left, (Add, Neg, Hadamard, Sum))} {_wrap(e.right, (Add, Neg, Hadamard, MatMul, Scale, Sum))}",
+    Scale: lambda e: f"{_wrap(e.left, (Add, Neg, Hadamard, Sum))} {_wrap(e.right, (Add, Neg, Hadamard, MatMul, Scale, Sum))}",
+    Hadamard: lambda e: f"{_wrap(e.left, (Add, Neg, Sum))} ⊙ {_wrap(e.right, (Add, Neg, Hadamard, MatMul, Scale, Sum))}",
+    Divide: lambda e: f"{_wrap(e.left, (Add, Sum))}/{_wrap(e.right, Binary)}",
+    Transpose: lambda e: f"{_wrap(e.arg, (Binary, Neg, Sum))}ᵀ",
+    DiagPart: lambda e: f"diag({render_expr(e.arg)})",
+    DiagOf: lambda e: f"diag({render_expr(e.arg)})",
+    Trace: lambda e: f"tr({render_expr(e.arg)})",
+    Norm: lambda e: f"‖{render_expr(e.arg)}‖",
+    Power: _power,
+    Expectation: lambda e: f"E_{','.join(e.bound)}[{render_expr(e.body)}]",
+    Entry: _entry,
+    Slice: _slice,
+    Sum: _sum,
+    Indicator: lambda e: f"[{e.condition.text()}]",
+}

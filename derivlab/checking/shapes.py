@@ -12,8 +12,9 @@ from fractions import Fraction
 
 from derivlab.checking import limits
 from derivlab.checking.expr import (
-    SCALAR, Add, DiagOf, DiagPart, Divide, Expectation, Expr, Hadamard, MatMul, Neg, Norm, Power,
-    Scale, Trace, Transpose, describe, is_diagonal, shape_text,
+    SCALAR, Add, Condition, Const, DiagOf, DiagPart, Divide, Entry, Expectation, Expr, Hadamard, Identity, Indicator,
+    MatMul, Named, Neg, Norm, Ones, Power, Scale, Slice, Sum, Trace, Transpose, Var, describe, dispatch, is_diagonal,
+    shape_text, walk,
 )
 from derivlab.checking.failures import IllTyped, Undecided
 
@@ -153,8 +154,6 @@ def expectation(body: Expr, bound: tuple[str, ...], src: str = "") -> Expr:
 
 def constant_value(expr: Expr) -> Fraction:
     """The value of a constant expression (an exponent): numbers, + − × /, integer powers."""
-    from derivlab.checking.expr import Const
-
     if isinstance(expr, Const):
         return expr.value
     if isinstance(expr, Neg):
@@ -177,3 +176,118 @@ def constant_value(expr: Expr) -> Fraction:
         limits.check_number(value)
         return value
     raise Undecided(f"the exponent {describe(expr)} must be a number")
+
+
+# ---- entry-wise nodes --------------------------------------------------------------------------------
+
+def entry(arg: Expr, indices: tuple, src: str = "") -> Expr:
+    """(M)_{ij} of a matrix (two indices), v_i of a vector (one index), s of a scalar (none)."""
+    rows, cols = arg.shape
+    if len(indices) == 2:
+        if rows == 1 or cols == 1:
+            raise IllTyped(f"{_q(arg)} is a {shape_text(arg.shape)} vector: an entry of it takes one index, "
+                           f"not two (in `{src.strip()}`)")
+        return Entry(SCALAR, src, arg, indices[0], indices[1])
+    if len(indices) == 1:
+        if arg.is_scalar:
+            raise IllTyped(f"{_q(arg)} is a scalar; it has no entry {indices[0]} (in `{src.strip()}`)")
+        if cols == 1:
+            return Entry(SCALAR, src, arg, indices[0], 1)
+        if rows == 1:
+            return Entry(SCALAR, src, arg, 1, indices[0])
+        raise IllTyped(f"{_q(arg)} is a {shape_text(arg.shape)} matrix: an entry of it takes two indices, like "
+                       f"(M)_{{ij}} (in `{src.strip()}`)")
+    raise IllTyped(f"an entry takes one or two indices, not {len(indices)} (in `{src.strip()}`)")
+
+
+def slice_of(arg: Expr, index, axis: int, src: str = "") -> Expr:
+    """Row ``index`` (axis 0) or column ``index`` (axis 1) of a matrix, as a column vector."""
+    rows, cols = arg.shape
+    if arg.is_scalar or _is_vector(arg.shape):
+        raise IllTyped(f"{_q(arg)} is {shape_text(arg.shape)}, not a matrix, so it has no "
+                       f"{'row' if axis == 0 else 'column'} {index}")
+    return Slice(((cols if axis == 0 else rows), 1), src, arg, index, axis)
+
+
+ALWAYS = Condition()
+
+
+def index_sum(body: Expr, index: str, dim, condition: Condition = ALWAYS, src: str = "", *,
+              implicit: bool = False) -> Expr:
+    """Σ_{index} body (the range ``dim`` may be None: read from where the index is used)."""
+    return Sum(body.shape, src, body, index, dim, condition, implicit)
+
+
+def indicator(condition: Condition, src: str = "") -> Expr:
+    return Indicator(SCALAR, src, condition)
+
+
+def variance(arg: Expr, bound: tuple[str, ...], src: str = "") -> Expr:
+    """Var(Z) = E[Z⊙Z] − E[Z]⊙E[Z] (entry-wise for an array): the definition, written out."""
+    mean = expectation(arg, bound)
+    return add(expectation(hadamard(arg, arg), bound), hadamard(mean, mean), src, minus=True)
+
+
+def covariance(a: Expr, b: Expr, bound: tuple[str, ...], src: str = "") -> Expr:
+    """Cov(Z₁, Z₂) = E[Z₁Z₂] − E[Z₁]E[Z₂] (scalars)."""
+    if not (a.is_scalar and b.is_scalar):
+        raise IllTyped(f"Cov(·,·) is read for scalars here; {_q(a)} is {shape_text(a.shape)} and {_q(b)} is "
+                       f"{shape_text(b.shape)}")
+    return add(expectation(product(a, b), bound), product(expectation(a, bound), expectation(b, bound)), src,
+               minus=True)
+
+
+# ---- the shape of every node type, from its children (``check_shapes`` re-derives a whole tree) ---------
+
+def _same_as(child: str):
+    return lambda e: getattr(e, child).shape
+
+
+def _matmul_shape(e: MatMul):
+    if e.left.shape[1] != e.right.shape[0]:
+        raise IllTyped(f"{_q(e.left)} ({shape_text(e.left.shape)}) cannot multiply {_q(e.right)} "
+                       f"({shape_text(e.right.shape)})")
+    return (e.left.shape[0], e.right.shape[1])
+
+
+def _equal_shapes(e):
+    if e.left.shape != e.right.shape:
+        raise IllTyped(f"{_q(e.left)} ({shape_text(e.left.shape)}) and {_q(e.right)} ({shape_text(e.right.shape)}) "
+                       f"do not have the same shape")
+    return e.left.shape
+
+
+def _scalar_left(e):
+    if not e.left.is_scalar:
+        raise IllTyped(f"{_q(e.left)} is not a scalar")
+    return e.right.shape
+
+
+def _scalar_right(e):
+    if not e.right.is_scalar:
+        raise IllTyped(f"cannot divide by {_q(e.right)}, which is not a scalar")
+    return e.left.shape
+
+
+def _diag_of_shape(e):
+    k = e.arg.shape[0] if e.arg.shape[1] == 1 else e.arg.shape[1]
+    return (k, k)
+
+
+SHAPE_OF = {
+    Var: lambda e: e.shape, Const: lambda e: SCALAR, Ones: lambda e: e.shape, Identity: lambda e: e.shape,
+    Add: _equal_shapes, Hadamard: _equal_shapes, MatMul: _matmul_shape, Scale: _scalar_left, Divide: _scalar_right,
+    Neg: _same_as("arg"), Transpose: lambda e: (e.arg.shape[1], e.arg.shape[0]), DiagPart: _same_as("arg"),
+    DiagOf: _diag_of_shape, Trace: lambda e: SCALAR, Norm: lambda e: SCALAR, Power: _same_as("base"),
+    Expectation: _same_as("body"), Named: _same_as("body"), Entry: lambda e: SCALAR,
+    Slice: lambda e: ((e.arg.shape[1] if e.axis == 0 else e.arg.shape[0]), 1), Sum: _same_as("body"),
+    Indicator: lambda e: SCALAR,
+}
+
+
+def check_shapes(expr: Expr) -> None:
+    """Re-derive every node's shape from its children (after a rebuild); IllTyped on a mismatch."""
+    for node in walk(expr):
+        got = dispatch(SHAPE_OF, node, "shape")(node)
+        if got != node.shape:
+            raise IllTyped(f"{_q(node)} should be {shape_text(got)} but was built as {shape_text(node.shape)}")

@@ -36,7 +36,8 @@ def counterexample(lhs: Expr, rhs: Expr, scope: Any, point: Point, variables: di
     budget = limits.Deadline(max(0.05, min(SHRINK_SECONDS, deadline.remaining())), "shrinking")
     best = point
     try:
-        best = _smaller(lhs, rhs, scope, point, variables, budget) or best
+        if not point.indices:  # smaller sizes would change the free indices' ranges: keep these sizes
+            best = _smaller(lhs, rhs, scope, point, variables, budget) or best
         best = _simpler_values(lhs, rhs, scope, best, budget)
     except Undecided:  # out of shrinking time: keep the best found so far
         pass
@@ -82,11 +83,11 @@ def _simpler_values(lhs, rhs, scope, point: Point, budget) -> Point:
                         break
                     budget.check()
                     row[j] = choice
-                    if differs(lhs, rhs, scope, Point(point.sizes, values), budget):
+                    if differs(lhs, rhs, scope, Point(point.sizes, values, None, point.indices), budget):
                         current = choice
                         break
                     row[j] = current
-    return Point(point.sizes, values)
+    return Point(point.sizes, values, None, point.indices)
 
 
 def describe_point(lhs: Expr, rhs: Expr, scope: Any, point: Point, deadline: limits.Deadline) -> dict:
@@ -96,10 +97,11 @@ def describe_point(lhs: Expr, rhs: Expr, scope: Any, point: Point, deadline: lim
     masks = ev.point.masks
     if masks is None and (free_random(lhs) | free_random(rhs)) and ev.mask_ids:
         masks = _differing_mask(cmp, ev)
-        cmp = compare_at(lhs, rhs, scope, Point(point.sizes, point.values, masks), deadline)
+        cmp = compare_at(lhs, rhs, scope, Point(point.sizes, point.values, masks, point.indices), deadline)
         ev = cmp.evaluator
     out: dict[str, Any] = {
         "sizes": dict(point.sizes),
+        **({"indices": dict(point.indices)} if point.indices else {}),
         "values": {name: _layout([[str(v) for v in row] for row in point.values[name]], scope.variables[name].shape)
                    for name in scope.variables if name in point.values},
     }

@@ -16,9 +16,10 @@ NESTED_ENVIRONMENTS = ("cases", "dcases", "rcases", "matrix", "pmatrix", "bmatri
                        "Vmatrix", "smallmatrix", "array", "subarray")
 _ENVS = "|".join(NESTED_ENVIRONMENTS)
 _DEPTH_TOKEN = re.compile(
-    r"(?P<esc>\\[{}\[\]()|\\])"
-    r"|(?P<open>\\begin\s*\{(?:" + _ENVS + r")\*?\}|[{\[(])"
-    r"|(?P<close>\\end\s*\{(?:" + _ENVS + r")\*?\}|[}\])])"
+    r"(?P<open>\\\{)|(?P<close>\\\})"  # \{ … \} groups (an indicator 𝟏\{j = k\}): their '=' is not a chain's
+    r"|(?P<esc>\\[\[\]()|\\])"
+    r"|(?P<open2>\\begin\s*\{(?:" + _ENVS + r")\*?\}|[{\[(])"
+    r"|(?P<close2>\\end\s*\{(?:" + _ENVS + r")\*?\}|[}\])])"
 )
 
 
@@ -88,7 +89,7 @@ def _levels(text: str) -> tuple[list[int], list[int]]:
         kind = m.lastgroup
         if kind == "esc":
             continue  # an escaped delimiter (or \\\\) opens nothing; matching it keeps its '{' from counting
-        depth += 1 if kind == "open" else -1
+        depth += 1 if kind in ("open", "open2") else -1
         ends.append(m.end())
         depths.append(depth)
     return ends, depths

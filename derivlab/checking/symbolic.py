@@ -15,8 +15,8 @@ from typing import Any
 import sympy as sp
 
 from derivlab.checking.expr import (
-    Add, Const, DiagOf, DiagPart, Divide, Expectation, Expr, Hadamard, Identity, MatMul, Named, Neg, Norm, Ones,
-    Power, Scale, Trace, Transpose, Var,
+    Add, Const, DiagOf, DiagPart, Divide, Entry, Expectation, Expr, Hadamard, Identity, Indicator, MatMul, Named,
+    Neg, Norm, Ones, Power, Scale, Slice, Sum, Trace, Transpose, Var, dispatch,
 )
 from derivlab.derivations.bernoulli_moments import expect_polynomial
 
@@ -40,55 +40,39 @@ class SymbolicModel:
             self.symbols[name] = sp.Matrix(entries)
             if var.random:
                 self.masks[name] = [s for row in entries for s in row]
+        self.indices: dict[str, int] = {}
         self.params = {rv: self.value(spec.parameter)[0, 0] for rv, spec in scope.random.items()}
 
     def size(self, dim: Any) -> int:
         return 1 if dim == 1 else self.sizes[dim]
 
     def value(self, e: Expr) -> sp.Matrix:
-        if isinstance(e, Var):
-            return self.symbols[e.name]
-        if isinstance(e, Named):
-            return self.value(e.body)
-        if isinstance(e, Const):
-            return sp.Matrix([[sp.Rational(e.value.numerator, e.value.denominator)]])
-        if isinstance(e, Ones):
-            return sp.ones(self.size(e.shape[0]), self.size(e.shape[1]))
-        if isinstance(e, Identity):
-            return sp.eye(self.size(e.shape[0]))
-        if isinstance(e, Add):
-            return self.value(e.left) + self.value(e.right)
-        if isinstance(e, Neg):
-            return -self.value(e.arg)
-        if isinstance(e, MatMul):
-            return self.value(e.left) * self.value(e.right)
-        if isinstance(e, Scale):
-            return self.value(e.left)[0, 0] * self.value(e.right)
-        if isinstance(e, Hadamard):
-            return self.value(e.left).multiply_elementwise(self.value(e.right))
-        if isinstance(e, Divide):
-            return self.value(e.left) / self.value(e.right)[0, 0]
-        if isinstance(e, Transpose):
-            return self.value(e.arg).T
-        if isinstance(e, DiagPart):
-            m = self.value(e.arg)
-            return sp.diag(*[m[i, i] for i in range(m.rows)])
-        if isinstance(e, DiagOf):
-            return sp.diag(*list(self.value(e.arg)))
-        if isinstance(e, Trace):
-            return sp.Matrix([[self.value(e.arg).trace()]])
-        if isinstance(e, Norm):
-            return sp.Matrix([[sp.sqrt(sum(x**2 for x in self.value(e.arg)))]])
-        if isinstance(e, Power):
-            return self._power(e)
-        if isinstance(e, Expectation):
-            body = self.value(e.body)
-            masks = [s for rv in e.bound for s in self.masks[rv]]
-            param = self.params[e.bound[0]] if len({str(self.params[rv]) for rv in e.bound}) == 1 else None
-            if param is None:
-                raise ValueError("expectations over variables with different parameters")
-            return body.applyfunc(lambda x: expect_polynomial(x, masks, param))
-        raise ValueError(f"no SymPy form for {type(e).__name__}")
+        return dispatch(SYMPY, e, "SymPy")(self, e)
+
+    def _expectation(self, e: Expectation) -> sp.Matrix:
+        body = self.value(e.body)
+        masks = [s for rv in e.bound for s in self.masks[rv]]
+        param = self.params[e.bound[0]] if len({str(self.params[rv]) for rv in e.bound}) == 1 else None
+        if param is None:
+            raise ValueError("expectations over variables with different parameters")
+        return body.applyfunc(lambda x: expect_polynomial(x, masks, param))
+
+    def _index(self, term: Any) -> int:
+        return (self.indices[term] if isinstance(term, str) else term) - 1
+
+    def _sum(self, e: Sum) -> sp.Matrix:
+        saved = dict(self.indices)
+        total = sp.zeros(self.size(e.shape[0]), self.size(e.shape[1]))
+        for v in range(1, self.size(e.dim) + 1):
+            self.indices[e.index] = v
+            if e.condition.holds(self.indices):
+                total += self.value(e.body)
+        self.indices = saved
+        return total
+
+    def _slice(self, e: Slice) -> sp.Matrix:
+        m = self.value(e.arg)
+        return m[self._index(e.index), :].T if e.axis == 0 else m[:, self._index(e.index)]
 
     def _power(self, e: Power) -> sp.Matrix:
         k = sp.Rational(e.exponent.numerator, e.exponent.denominator)
@@ -110,14 +94,49 @@ class SymbolicModel:
         return x.replace(lambda t: t.is_Pow and t.base in masks and t.exp.is_positive, lambda t: t.base)
 
 
-def confirm(lhs: Expr, rhs: Expr, scope: Any, sizes: dict[str, int]) -> bool:
-    """True when SymPy proves lhs − rhs ≡ 0 at ``sizes`` with symbolic entries."""
+def _diag_part(model: SymbolicModel, e: DiagPart) -> sp.Matrix:
+    m = model.value(e.arg)
+    return sp.diag(*[m[i, i] for i in range(m.rows)])
+
+
+SYMPY = {
+    Var: lambda m, e: m.symbols[e.name],
+    Named: lambda m, e: m.value(e.body),
+    Const: lambda m, e: sp.Matrix([[sp.Rational(e.value.numerator, e.value.denominator)]]),
+    Ones: lambda m, e: sp.ones(m.size(e.shape[0]), m.size(e.shape[1])),
+    Identity: lambda m, e: sp.eye(m.size(e.shape[0])),
+    Add: lambda m, e: m.value(e.left) + m.value(e.right),
+    Neg: lambda m, e: -m.value(e.arg),
+    MatMul: lambda m, e: m.value(e.left) * m.value(e.right),
+    Scale: lambda m, e: m.value(e.left)[0, 0] * m.value(e.right),
+    Hadamard: lambda m, e: m.value(e.left).multiply_elementwise(m.value(e.right)),
+    Divide: lambda m, e: m.value(e.left) / m.value(e.right)[0, 0],
+    Transpose: lambda m, e: m.value(e.arg).T,
+    DiagPart: _diag_part,
+    DiagOf: lambda m, e: sp.diag(*list(m.value(e.arg))),
+    Trace: lambda m, e: sp.Matrix([[m.value(e.arg).trace()]]),
+    Norm: lambda m, e: sp.Matrix([[sp.sqrt(sum(x**2 for x in m.value(e.arg)))]]),
+    Power: lambda m, e: m._power(e),
+    Expectation: SymbolicModel._expectation,
+    Entry: lambda m, e: sp.Matrix([[m.value(e.arg)[m._index(e.row), m._index(e.col)]]]),
+    Slice: SymbolicModel._slice,
+    Sum: SymbolicModel._sum,
+    Indicator: lambda m, e: sp.Matrix([[1 if e.condition.holds(m.indices) else 0]]),
+}
+
+
+def confirm(lhs: Expr, rhs: Expr, scope: Any, sizes: dict[str, int],
+            assignments: list[dict[str, int]] | None = None) -> bool:
+    """True when SymPy proves lhs − rhs ≡ 0 at ``sizes`` with symbolic entries, for every
+    index assignment in ``assignments`` (values of the free index letters; default: none)."""
     model = SymbolicModel(scope, sizes)
-    diff = model.value(lhs) - model.value(rhs)
-    for x in diff:
-        d = model.reduce_masks(x)
-        if d != 0 and sp.simplify(d) != 0:
-            return False
+    for indices in assignments or [{}]:
+        model.indices = dict(indices)
+        diff = model.value(lhs) - model.value(rhs)
+        for x in diff:
+            d = model.reduce_masks(x)
+            if d != 0 and sp.simplify(d) != 0:
+                return False
     return True
 
 

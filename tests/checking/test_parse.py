@@ -98,14 +98,18 @@ def test_undeclared_symbol_is_reported_with_its_position():
     assert err.value.offset == 4
 
 
-def test_entries_are_not_supported_with_a_clear_message():
-    with pytest.raises(Unparsed, match="entry of X"):
-        parse("X_{ij}")
+def test_an_entry_is_a_scalar():
+    assert parse("X_{ij}").shape == (1, 1)
+
+
+def test_a_subscript_that_is_not_an_index_is_an_unknown_name():
+    with pytest.raises(Unparsed, match="unknown symbol 'X_{old}'"):
+        parse("X_{old}")
 
 
 def test_unknown_command_is_named():
-    with pytest.raises(Unparsed, match=r"\\sum"):
-        parse(r"\sum_{k=1}^{n} y")
+    with pytest.raises(Unparsed, match=r"\\prod"):
+        parse(r"\prod_{k=1}^{n} y")
 
 
 def test_an_unclosed_norm_says_what_was_expected():
