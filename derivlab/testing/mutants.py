@@ -42,6 +42,9 @@ def _topics() -> list[tuple[str, object]]:
             *problem_packages(lambda m: (m.candidates(), m.judges()))]
 
 
+PROBLEM_PROTOCOL = ("candidates", "judges", "properties")
+
+
 def problem_packages(build: Any) -> list[tuple[str, Any]]:
     """(name, builder) for every problem PACKAGE under ``derivlab.testing``, ``build(module)`` giving its part
     (discovery: a new problem adds one package with ``candidates()``, ``judges()``, ``properties()``)."""
@@ -55,6 +58,9 @@ def problem_packages(build: Any) -> list[tuple[str, Any]]:
         if not info.ispkg:
             continue
         name = f"{package.__name__}.{info.name}"
+        module = importlib.import_module(name)  # a package that fails to import is an error, never skipped
+        if not all(callable(getattr(module, part, None)) for part in PROBLEM_PROTOCOL):
+            continue  # a tool package (e.g. ``soundness``), not a problem
 
         def load_one(name: str = name) -> Any:
             return build(importlib.import_module(name))

@@ -24,8 +24,19 @@ _BY_PATTERN = (
 )
 
 
-def attribute(document: str, tags: frozenset) -> str:
-    """The likely cause of a false reject or a miss on ``document``."""
+_BY_MESSAGE = (
+    ("piecewise polynomial", "by design: a step that depends on the sign of a square root (|x| = √(x²), ‖cv‖ = c‖v‖) "
+                             "is unknown unless a counterexample is found (issue 15, hole 3)"),
+    ("too large to be decided for every size", "by design: the decisive sizes exceed the checker's limit"),
+    ("was refused and not used", "grading rule: a degenerate definition (a constant substitution) is refused"),
+)
+
+
+def attribute(document: str, tags: frozenset, message: str = "") -> str:
+    """The likely cause of a false reject or a miss on ``document`` (``message``: the checker's)."""
+    for needle, why in _BY_MESSAGE:
+        if needle in message:
+            return why
     for tag, why in _BY_TAG:
         if tag in tags:
             return why
