@@ -7,7 +7,10 @@ A definition ``name = body`` is accepted when it
   student's own value: the steps are judged with it, so a wrong λ shows as a wrong step, while the
   chain's ends (2) and (4) are always judged with the context's Γ and λ (``reports.endpoints``);
 * substitutes a declared deterministic variable by an expression of ANOTHER variable of
-  the same shape that really depends on it (``\\tilde w = w_{new}/p``).
+  the same shape that really depends on it (``\\tilde w = w_{new}/p``);
+* gives a declared SCALAR a number (``p = \\frac12``): the later steps are judged at that value, while
+  the chain's ends keep the general problem (``reports.endpoints`` never replays a numeric value), so a
+  specialised derivation cannot reach (2) or (4).
 
 Refused, with the reason (the definition is then not used and the steps are read with the
 context's meaning): anything about the random mask, a body that mentions the variable it replaces
@@ -70,6 +73,8 @@ def definition_problem(scope, key: str, body: Expr, label: str) -> str | None:
         return f"it makes {label} depend on itself"
     if any(v.random for v in used.values()):
         return f"a substitution may not make {label} random (write the expectation in the steps)"
+    if old.is_scalar and not used:  # p = 1/2: a numeric specialisation the steps are judged under (never the ends)
+        return None
     others = [v for v in used.values() if v.shape == old.shape]
     if not others:
         return (f"{label} may only be substituted by an expression of another variable of its shape "

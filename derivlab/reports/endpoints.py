@@ -145,7 +145,7 @@ def _target(latex: str, scope):
     """(2) or (4) with the CONTEXT's Γ and λ, and the student's accepted substitutions of variables
     (``\\tilde w = w_{new}/p``) replayed, so that no redefinition changes what the ends mean."""
     from derivlab.checking.context import load_context
-    from derivlab.checking.expr import Var, map_tree
+    from derivlab.checking.expr import Var, free_variables, map_tree
     from derivlab.checking.parse import parse_expression
 
     try:
@@ -154,10 +154,10 @@ def _target(latex: str, scope):
         context = scope
     base = parse_expression(latex, context)
 
-    def substituted(node):
+    def substituted(node):  # variable-for-variable substitutions only: a number (p = 1/2) specialises the problem
         if isinstance(node, Var) and not node.random:
             now = scope.lookup(node.name)
-            return now if now is not None and now != node else None
+            return now if now is not None and now != node and free_variables(now) else None
         return None
 
     return map_tree(base, substituted)

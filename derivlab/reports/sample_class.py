@@ -43,7 +43,7 @@ UNREADABLE_DERIVATION = r"""\documentclass{article}
 \begin{align*}
 \mathbb{E}_R\left[\|y - (R \odot X)\tilde{w}\|_2^2\right]
   &= \mathbb{E}_R\left[y^\top y - 2\tilde{w}^\top (R\odot X)^\top y + \tilde{w}^\top (R\odot X)^\top (R\odot X)\tilde{w}\right] \\
-  &= y^\top y - 2p\,\tilde{w}^\top X^\top y + \sum_{j,l} \tilde{w}_j \tilde{w}_l \sum_i X_{ij} X_{il}\, \mathbb{E}[R_{ij} R_{il}] \\
+  &= y^\top y - 2p\,\tilde{w}^\top X^\top y + \left\langle \tilde{w}, \mathbb{E}_R\left[(R\odot X)^\top (R\odot X)\right] \tilde{w} \right\rangle \\
   &= y^\top y - 2p\,\tilde{w}^\top X^\top y + \tilde{w}^\top \left(p^2 X^\top X + p(1-p)\operatorname{diag}(X^\top X)\right)\tilde{w} \\
   &= \|y - pX\tilde{w}\|_2^2 + p(1-p)\,\tilde{w}^\top \operatorname{diag}(X^\top X)\tilde{w}
 \end{align*}

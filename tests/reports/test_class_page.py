@@ -101,7 +101,7 @@ def test_feedback_is_typeset_from_the_parse_tree(graded):
     assert r"\stepmath{" in tex and r"\mathbb{E}_{R}\left[\left\|y - \left(R \odot X\right) \tilde{w}" in tex
     assert r"\begin{tabular}{@{}ll@{}}" in tex and r"\stepmath" in tex and "Counterexample" in tex and '"sizes"' not in tex
     unread = (root / "out" / "004-unreadable" / "feedback.tex").read_text(encoding="utf-8")
-    assert "Not read as mathematics" in unread and r"\textbackslash{}sum" in unread and "held for review" in unread
+    assert "Not read as mathematics" in unread and r"\textbackslash{}langle" in unread and "held for review" in unread
     def pages(name):
         info = subprocess.run(["pdfinfo", str(root / "out" / name / "feedback.pdf")], capture_output=True, text=True)
         return int(info.stdout.split("Pages:")[1].split()[0])

@@ -3,8 +3,8 @@
 The issue-10 budget cases are here by name; the whole hostile corpus (``derivlab.testing.hostile``)
 is held to the same 15 s (files that cannot be read as UTF-8 text exit 2 with one line: the contract).
 
-Cases that depend on work owned elsewhere are marked xfail(strict=True) naming the missing piece:
-when it lands they pass, and strict xfail makes the marker come off."""
+Each case names the piece of work that made it hold (SymPy alarm, factoring budget, linear reading);
+none is marked as expected to fail."""
 
 import json
 import os
@@ -79,10 +79,7 @@ def _judge(name, path):
 
 def _issue_params():
     for name, (text, owner) in ISSUE_CASES.items():
-        marks = [pytest.mark.slow]
-        if owner:
-            marks.append(pytest.mark.xfail(strict=True, reason=f"needs {owner}"))
-        yield pytest.param(name, text, id=name, marks=marks)
+        yield pytest.param(name, text, id=name, marks=[pytest.mark.slow])  # ``owner``: who closed it
 
 
 @pytest.mark.parametrize("name,text", list(_issue_params()))
@@ -96,12 +93,7 @@ def test_issue_budget_cases_end_in_a_verdict_within_15_s(name, text, tmp_path):
 
 # not UTF-8 text, or not a regular file (a FIFO, a folder, a link to /dev/zero): exit 2 with one line, by contract
 UNUSABLE = {"random-bytes", "invalid-utf8", "fifo", "directory", "symlink-dev-zero"}
-OVER_BUDGET = {  # the file's 15 s budget is overshot by the step in progress: the lead's per-step clocks
-    "expensive-steps": pytest.mark.xfail(strict=True, reason="needs the per-step clocks inside every stage (lead): "
-                                                              "the checker reports ~18 s"),
-    "many-steps": pytest.mark.xfail(strict=False, reason="needs the lead's budget work: ~16 s for 50,000 steps "
-                                                          "(timing-marginal on a loaded machine, so not strict)"),
-}
+OVER_BUDGET: dict = {}  # every case holds its budget now (SymPy alarm, factoring budget, linear reading)
 READABLE = [pytest.param(i, id=i.name, marks=[OVER_BUDGET[i.name]] if i.name in OVER_BUDGET else [])
             for i in by_target("derivation") if i.name not in UNUSABLE]
 

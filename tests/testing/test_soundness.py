@@ -41,10 +41,7 @@ HOLE = {tag: f"{why} (issue 15)" for tag, why in harness.KNOWN_HOLES.items()}
 # Issue-15 cases the checker gets wrong on today's main; the lead removes a mark when its fix lands
 # (strict: a fixed case makes its test XPASS, which fails until the mark goes).
 # Issue cases the checker still gets wrong, each with the reason (none is a false accept).
-FAILING_TODAY = {
-    "issue15/where-p-half": "a numeric substitution of a declared variable (p = 1/2) is refused by the grading "
-                            "rule against degenerate definitions: the step is then judged for every p (false reject)",
-}
+FAILING_TODAY: dict[str, str] = {}  # issue cases the checker still gets wrong (with the reason): none
 
 
 # ---- the oracle -------------------------------------------------------------------------------------------
