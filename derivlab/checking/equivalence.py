@@ -225,14 +225,14 @@ def decide(lhs: Expr, rhs: Expr, scope: Any, *, seed: int = 0, deadline: limits.
         if not envs:  # no index value satisfies the condition at these sizes (e.g. j ≠ k with d = 1)
             continue
         tested_any = True
-        for _ in range(POINTS_PER_DECISIVE_SIZE if sizes in decisive else POINTS_PER_SIZE):
+        for k in range(POINTS_PER_DECISIVE_SIZE if sizes in decisive else POINTS_PER_SIZE):
             comparison, point = _sample_and_compare(lhs, rhs, scope, variables, sizes, rng, deadline, envs)
             if not comparison.equal:
                 return _invalid(lhs, rhs, scope, point, variables, deadline, assignments)
-            roots = comparison.variable_roots
+            roots = comparison.variable_roots if k == 0 else ()  # sign-tested at the first point of each size
             if roots and piecewise is None:
                 piecewise = _sign_dependence(lhs, rhs, scope, point, roots, deadline)
-            # even in every variable root (checked below, each check missing with the same bound): a polynomial
+            # even in every variable root (each sign test missing with the same bound): a polynomial identity
             miss *= min(1.0, bounds.failure_bound(diff_degree, comparison.radical_primes, pi) * (1 + len(roots)))
         if sizes in decisive:  # a false step is false at one of the decisive sizes: only they bound the error
             worst = max(worst, miss)
