@@ -13,8 +13,9 @@ At a size s ≥ the number of distinct indices of that size in any monomial, the
 are distinct, linearly independent polynomials in the entries; so the step holds
 at every size iff it holds at such a size, for as many consecutive sizes as the
 degree of c_b in s plus one. A summed index occupies at least two slots, a free one
-at least one, and a side has at most two free indices: a monomial with k slots of
-size s has at most ⌈k/2⌉ + 1 distinct indices of that size.
+at least one: a monomial with k slots of size s, in a step with f free indices of
+that size (its shape's, plus those of an entry-wise step; 0 for a scalar step), has
+at most ⌈(k + f)/2⌉ distinct indices of that size.
 
 Slots are counted like degrees (``bounds.py``): (numerator, denominator) per size,
 the difference of two sides cross-multiplied. A matrix inverse has size-dependent
@@ -25,8 +26,8 @@ says that such a step is tested, not proved, for every size.
     >>> from derivlab.checking.parse import parse_expression
     >>> scope = load_context("dropout")
     >>> a = parse_expression(r"\\operatorname{tr}(X^\\top X)^3", scope)
-    >>> decisive_sizes(a, a, scope)
-    [{'n': 4, 'd': 4}]
+    >>> decisive_sizes(a, a, scope)     # tr(XᵀX)³: 6 slots of n and of d
+    [{'n': 3, 'd': 3}]
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ from derivlab.checking.expr import (
 )
 from derivlab.checking.failures import Undecided
 
-MAX_DECISIVE_SIZE = 8      # a step that needs larger sizes to be decided is `unknown`
+MAX_DECISIVE_SIZE = 10     # a step that needs larger sizes to be decided is `unknown`
 MAX_DECISIVE_ASSIGNMENTS = 6
 
 Slots = dict[str, tuple[int, int, int]]  # size name -> (slots, ones slots, denominator slots)
@@ -193,7 +194,9 @@ def decisive_sizes(lhs: Expr, rhs: Expr, scope: Any) -> list[dict[str, int]]:
     names = list(scope.sizes)
     if not names:
         return [{}]
-    start = {s: max(2, -(-slots.get(s, 0) // 2) + 1) for s in names}
+    # a summed index fills at least two slots, a free one at least one: ≤ ⌈(slots + free)/2⌉ distinct indices
+    free = {s: sum(1 for dim in lhs.shape if dim == s) for s in names}
+    start = {s: max(2, -(-(slots.get(s, 0) + free[s]) // 2)) for s in names}
     if count.inverse:  # adj/det: test one size beyond the polynomial bound (stated as tested, not proved)
         start = {s: v + 1 for s, v in start.items()}
     spans = {s: -(-ones.get(s, 0) // 2) + 1 for s in names}  # 𝟏ᵀ𝟏 = n, tr I = n: two slots per factor of n

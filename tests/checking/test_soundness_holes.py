@@ -57,10 +57,10 @@ def test_the_cayley_hamilton_identity_of_2x2_matrices_is_not_valid_for_every_siz
 
 def test_decisive_sizes_grow_with_the_degree():
     a = parse_expression(CH2, SCOPE)
-    assert decisive_sizes(a, parse_expression("0", SCOPE), SCOPE) == [{"n": 4, "d": 4}]
+    assert decisive_sizes(a, parse_expression("0", SCOPE), SCOPE) == [{"n": 3, "d": 3}]
     lhs = parse_expression(r"\mathbb{E}_R\|y-(R\odot X)w\|^2", SCOPE)
     rhs = parse_expression(r"\|y-pXw\|^2 + p(1-p)\|\Gamma w\|^2", SCOPE)
-    assert decisive_sizes(lhs, rhs, SCOPE) == [{"n": 3, "d": 4}]
+    assert decisive_sizes(lhs, rhs, SCOPE) == [{"n": 2, "d": 3}]
     assert not needs_inverse(lhs, rhs)
 
 
@@ -95,7 +95,7 @@ def test_a_step_too_large_for_the_decisive_sizes_is_unknown():
 def test_valid_says_which_sizes_decide_every_size():
     step = verdict(r"\[ \mathbb{E}_R\|y-(R\odot X)w\|^2 = \|y-pXw\|^2 + p(1-p)\|\Gamma w\|^2 \]")
     assert step.verdict == "valid"
-    assert "(3,4) decides every size" in step.method
+    assert "(2,3) decides every size" in step.method
 
 
 def test_when_sympy_disagrees_the_step_is_unknown(monkeypatch):
@@ -121,7 +121,8 @@ def test_the_sympy_confirmation_is_stopped_by_its_alarm(monkeypatch):
     t0 = time.monotonic()
     step = verdict(r"\[ \mathbb{E}_R[(R \odot X)^\top] = p X^\top \]")
     assert time.monotonic() - t0 < 10
-    assert step.verdict == "unknown" and "did not finish" in step.message
+    # a cross-check that runs out of time is not a disagreement: the decisive test stands, the method says so
+    assert step.verdict == "valid" and "did not finish" in step.method
 
 
 def test_a_root_of_a_product_of_two_large_primes_is_unknown_within_its_budget():
