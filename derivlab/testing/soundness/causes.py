@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 
 _BY_TAG = (
-    ("brace-annotation", "hole 1: an annotation after a brace (}_{\\text..} / }^{\\text..}) is deleted"),
-    ("text-math", "hole 2: \\text/\\textrm/\\mbox/\\textbf holding math is deleted as prose"),
+    ("brace-annotation", "an annotation after a brace (}_{\\text..} / }^{\\text..}) is not read (hole 1 closed: no longer deleted)"),
+    ("text-math", "\\text/\\textrm/\\mbox/\\textbf holding math is refused as unparsed (hole 2 closed: no longer "
+                  "deleted as prose; the grammar does not read a number inside \\text yet)"),
 )
 _READ_VERBS = ("Let", "Define", "Put", "With")
 
