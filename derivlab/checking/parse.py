@@ -139,6 +139,9 @@ _GREEK_UNICODE = dict(zip("αβγδεζηθικλμνξπρστυφχψωΓΔΘ�
 _BRACED = re.compile(r"\{([^{}]*)\}")
 
 
+_TEXT_NUMBER = re.compile(r"\\(?:text|textrm|textit|textsf|mathrm|mathit|mathsf|mbox)\s*\{\s*(\d+(?:\.\d+)?)\s*\}")
+
+
 def _braced(token: str) -> str:
     m = _BRACED.search(token)
     return re.sub(r"\s+", "", m.group(1)) if m else ""
@@ -316,6 +319,9 @@ class ToExpression(Transformer_NonRecursive):
         if found is not None:
             return found
         text = self.text[key.start:key.end].strip()
+        number = _TEXT_NUMBER.fullmatch(text) if key.sub is None else None
+        if number:  # \text{2}: a number typed in text mode is that number, never prose and never a name
+            return self.number(meta, [number.group(1)])
         if key.sub is not None:
             base = self.scope.lookup(key.base)
             indices = _indices(key.sub)
