@@ -51,8 +51,8 @@ class Field:
         self.flipped_roots = flipped_roots
         self.empty: tuple | frozenset = frozenset() if idempotent else ()
         self.owner: list[str] = []  # mask id → random variable name
-        self.radicands: set[int] = set()  # squarefree s > 1 met by square roots
-        self.constant_radicands: set[int] = set()  # ... by square roots of constants (√2), never sign-tested
+        # squarefree s > 1 met by square roots of constants (√2): never sign-tested, so they enter the bound
+        self.constant_radicands: set[int] = set()
         self._sqrt_cache: dict[int, tuple[int, int]] = {}
 
     # -- construction
@@ -207,7 +207,6 @@ class Field:
                 if exp % 2:
                     s *= prime
             found = (k, s)
-            self.radicands.add(s)
         self._sqrt_cache[n] = found
         return found
 
@@ -230,10 +229,6 @@ class Field:
             else:
                 parts.append(f"{short_number(c)}*" + "*".join(factor))
         return " + ".join(parts).replace("+ -", "- ")
-
-    def radical_count(self) -> int:
-        """How many independent square roots were met (the field has degree ≤ 2^this over Q)."""
-        return len(self.radicands)
 
 
 FACTOR_SECONDS = 0.5  # factoring a radicand (two 30-digit primes would take minutes): beyond this, `unknown`

@@ -20,10 +20,10 @@ import time
 from fractions import Fraction
 
 from derivlab.checking.failures import Undecided
-from derivlab.sandbox import LimitExceeded, die_with_parent, run_limited
+from derivlab.sandbox import LimitExceeded, run_limited
 
 __all__ = ["AlarmExpired", "AlarmUnavailable", "Deadline", "LimitExceeded", "alarm", "check_exponent", "check_number",
-           "die_with_parent", "run_limited"]
+           "run_limited"]
 
 MAX_FILE_BYTES = 1_000_000        # a .tex file larger than this is refused (exit 2)
 MAX_NESTING = 100                 # braces/brackets/parentheses/norms nested deeper: unparsed

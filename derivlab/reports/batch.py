@@ -161,9 +161,3 @@ def completed_outcome(target: Path):
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
-
-def die_with_parent() -> None:
-    """Ask Linux to SIGKILL this process when its parent dies (pool workers, limited children)."""
-    from derivlab.sandbox import die_with_parent as _die
-
-    _die()

@@ -28,7 +28,7 @@ from derivlab.errors import InputError
 from derivlab.progress import track
 from derivlab.reports.class_page import write_class_outputs
 from derivlab.reports.feedback import write_feedback
-from derivlab.reports.batch import (SUMMARY_FILE, batch_layout, completed_outcome, die_with_parent, output_folders,
+from derivlab.reports.batch import (SUMMARY_FILE, batch_layout, completed_outcome, output_folders,
                                     output_lock, remove_stale_temporaries)
 from derivlab.reports.files import printable, write_atomic
 from derivlab.reports.gradescope import write_results
@@ -36,6 +36,7 @@ from derivlab.reports.points import POLICY, TASKS
 from derivlab.reports.review import with_review
 from derivlab.reports.submission import GradeOptions, SubmissionOutcome, error_outcome, grade_submission
 from derivlab.reports.templating import format_points
+from derivlab.sandbox import die_with_parent
 
 SUMMARY_COLUMNS = (
     "submission", "score", "max_score", "derivation_verdict", "first_bad_step",
