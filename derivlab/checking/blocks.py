@@ -70,6 +70,8 @@ class Row:
     definitions: tuple[Definition, ...]
     more: tuple[Span, ...] = ()
     notes: tuple[tuple[int, str], ...] = ()
+    links: tuple[str, ...] = ()  # for each of ``more``: 'implies' / 'iff' when an implication leads to it, else ''
+    lead: str = ""  # 'implies' / 'iff' when the row itself starts with an arrow (\implies w = …)
 
 
 class SourceMap:
@@ -250,8 +252,9 @@ def _has_equality(span: Span) -> bool:
 def _segments(span: Span) -> tuple[list[Span], list[tuple[int, str]]]:
     """Split a row where two equalities stand side by side; drop reason columns (noting any equality there)."""
     commands = prose.text_commands(span)
-    cuts = [(a, b, span.text[a]) for a, b in find_top_level(span.text, _SEPARATOR)]
-    cuts += [(c.whole.start - span.start, c.whole.end - span.start, "and") for c in commands if c.role == "conjunction"]
+    cuts = [(a, b, span.text[a:b]) for a, b in find_top_level(span.text, _SEPARATOR)]
+    cuts += [(c.whole.start - span.start, c.whole.end - span.start, c.content.text) for c in commands
+             if c.role == "conjunction"]
     cuts.sort()
     defining_from = min((c.whole.start for c in commands if c.role == "define"), default=None)
     segments: list[tuple[int, int]] = []
@@ -263,11 +266,12 @@ def _segments(span: Span) -> tuple[list[Span], list[tuple[int, str]]]:
         pieces.append((pos, a, kind))
         pos = b
     start, end, kind_before = 0, pieces[0][1], pieces[0][2]
+    links: list[str] = []
     current_has_eq = _has_equality(span.sub(0, end))
     for a, b, kind in pieces[1:]:
         piece = span.sub(a, b)
         piece_has_eq = _has_equality(piece)
-        if kind_before == _COLUMN and not piece_has_eq:
+        if kind_before.strip(" ") == _COLUMN and not piece_has_eq:
             if "=" in piece.text:
                 notes.append((piece.start, f"'{_short(piece)}' in a reason column is not read as a step"))
             kind_before = kind
@@ -276,13 +280,14 @@ def _segments(span: Span) -> tuple[list[Span], list[tuple[int, str]]]:
             end = b  # after 'where' / 'let' / 'setting' …: the rest of the row is definitions
         elif piece_has_eq and current_has_eq:
             segments.append((start, end))
+            links.append(prose.connective(kind_before))
             start, end = a, b
         else:
             end = b
             current_has_eq = current_has_eq or piece_has_eq
         kind_before = kind
     segments.append((start, end))
-    return [span.sub(a, b) for a, b in segments], notes
+    return [span.sub(a, b) for a, b in segments], notes, links
 
 
 def _short(span: Span, limit: int = 60) -> str:
@@ -292,16 +297,31 @@ def _short(span: Span, limit: int = 60) -> str:
 
 def _row(span: Span, block: int, env: str = "") -> Row:
     span = _columns(span, env)
-    segments, notes = _segments(span)
+    span, lead = _leading_arrow(span)
+    segments, notes, links = _segments(span)
     maths: list[Span] = []
+    math_links: list[str] = []
     definitions: list[Definition] = []
-    for seg in segments:
+    for k, seg in enumerate(segments):
         math, defs, more_notes = _segment(seg, row_start=span.start, math_before=bool(maths))
         notes.extend(more_notes)
         definitions.extend(defs)
         if math is not None:
             maths.append(math)
-    return Row(block, maths[0] if maths else None, tuple(definitions), tuple(maths[1:]), tuple(notes))
+            math_links.append(links[k - 1] if k else lead)
+    return Row(block, maths[0] if maths else None, tuple(definitions), tuple(maths[1:]), tuple(notes),
+               tuple(math_links[1:]), math_links[0] if math_links else "")
+
+
+_LEADING_ARROW = re.compile(r"^\s*(" + prose.IMPLICATION_ARROW.pattern + "|" + prose.EQUIVALENCE_ARROW.pattern + ")")
+
+
+def _leading_arrow(span: Span) -> tuple[Span, str]:
+    """A row that starts with an arrow (``\\implies \\tilde w = …``): the arrow blanked, and which one."""
+    m = _LEADING_ARROW.match(span.text.replace(_COLUMN, " "))
+    if not m:
+        return span, ""
+    return Span(" " * m.end() + span.text[m.end():], span.start), prose.connective(m.group(1))
 
 
 def _segment(seg: Span, *, row_start: int, math_before: bool):

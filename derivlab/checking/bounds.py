@@ -19,7 +19,7 @@ from typing import Any
 
 from derivlab.checking import limits
 from derivlab.checking.expr import (
-    Add, Const, DiagOf, DiagPart, Divide, Entry, Expectation, Expr, Hadamard, Identity, Indicator, MatMul, Named,
+    Add, Const, DiagOf, DiagPart, Divide, Entry, Expectation, Expr, Gradient, Hadamard, Identity, Indicator, MatMul, Named,
     Neg, Norm, Ones, Power, Scale, Slice, Sum, Trace, Transpose, Var, dispatch,
 )
 from derivlab.checking.failures import Undecided
@@ -95,6 +95,7 @@ DEGREE = {
     Identity: lambda e, go, size: (0, 0),
     Indicator: lambda e, go, size: (0, 0),
     Named: _same, Neg: _same, Transpose: _same, DiagPart: _same, DiagOf: _same, Trace: _same, Expectation: _same,
+    Gradient: _same,  # a derivative of a polynomial in w (its denominators are free of w): no higher degree
     Entry: _same, Slice: _same,
     Sum: lambda e, go, size: _index_sum_degree(go(e.body), size(e.dim)),
     # √(N/Q²·…): one new radical per entry, degree at most that of the argument

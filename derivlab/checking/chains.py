@@ -51,18 +51,29 @@ class Chain:
     expressions: list[Expression] = field(default_factory=list)
     equals: list[int] = field(default_factory=list)  # file offset of the '=' before expressions[k], k ≥ 1
     block: int = -1
+    implied: str = ""  # 'implies' / 'iff': an arrow or "hence", "so", … links this chain to the one before
 
 
-def assemble(rows: list[Row]) -> list[Chain]:
-    """Group the math rows of every block into chains, in document order."""
+def assemble(rows: list[Row], block_leads: dict[int, str] | None = None) -> list[Chain]:
+    """Group the math rows of every block into chains, in document order. ``block_leads``: the connective the
+    prose before a block ends with ("…, hence"), which links that block's first chain to the chain before."""
     chains: list[Chain] = []
     current: Chain | None = None
+    seen_blocks: set[int] = set()
     for row in rows:
         if row.math is None:
             continue
-        current = _add_row(chains, current, row.math, row.block)
-        for span in row.more:  # a second equality beside the first (", \\quad c = d"): its own chain
-            current = _add_row(chains, None, span, row.block)
+        lead = row.lead
+        if row.block not in seen_blocks:
+            seen_blocks.add(row.block)
+            lead = lead or (block_leads or {}).get(row.block, "")
+        before = len(chains)
+        current = _add_row(chains, None if row.lead else current, row.math, row.block)
+        if lead and len(chains) > before and chains[-1] is current:
+            current.implied = lead
+        for span, link in zip(row.more, row.links or ("",) * len(row.more)):
+            current = _add_row(chains, None, span, row.block)  # a second equality beside the first: its own chain
+            current.implied = link
     return chains
 
 

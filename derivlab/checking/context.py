@@ -17,12 +17,13 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field, replace
+from fractions import Fraction
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from derivlab.checking import limits, noise_laws
-from derivlab.checking.expr import SCALAR, Expr, Identity, Named, Ones, Var, map_tree, shape_text
+from derivlab.checking.expr import SCALAR, UNSIZED, Const, Expr, Identity, Named, Ones, Var, map_tree, shape_text
 from derivlab.checking.failures import IllTyped, StepFailure
 from derivlab.derivations.moments import LAYOUTS
 from derivlab.errors import InputError
@@ -54,10 +55,23 @@ class Scope:
     noise: dict[str, "noise_laws.NoiseLaw"] = field(default_factory=dict)  # declared laws (exact moments)
     aliases: dict[str, str] = field(default_factory=dict)  # a lowered noise symbol → its Bernoulli coin
     assumptions: tuple[str, ...] = ()  # what a verdict in this context relies on (moment matching)
+    unknowns: tuple[str, ...] = ()  # what a minimiser solves for (``unknown = true``): ∇ alone, implications
 
     # -- lookups used by the parser
     def lookup(self, key: str) -> Expr | None:
-        return self.keys.get(key)
+        """The meaning of a name; I, \\mathbf{I}, I_d (identities) and \\mathbf{0} when the context does not
+        declare them itself."""
+        found = self.keys.get(key)
+        if found is not None:
+            return found
+        if key in ("I", "bb:I", "bold:I"):
+            return Identity((UNSIZED, UNSIZED), "I")
+        base, _, sub = key.partition("_")
+        if base == "I" and sub in self.sizes:
+            return Identity((sub, sub), key)
+        if key == "bold:0":
+            return Const(SCALAR, "0", Fraction(0))
+        return None
 
     def explain_unknown(self, key: str) -> str | None:
         """A specific reason for an unknown subscripted name of a declared base ('w_old'), or None."""
@@ -165,6 +179,7 @@ def _build(data: dict, origin: str) -> Scope:
     sizes = tuple(str(s) for s in data.get("sizes", {}))
     scope = Scope(name, sizes, {}, {}, {}, {}, {})
     assumptions: tuple[str, ...] = ()
+    unknowns: tuple[str, ...] = ()
     for sym, spec in _table(data, "symbols", origin).items():
         shape = _shape(spec.get("shape", []), sizes, f"{origin}: symbols.{sym}")
         spellings = _spellings(spec, sym)
@@ -183,6 +198,8 @@ def _build(data: dict, origin: str) -> Scope:
             scope.variables[sym] = node
             domain = _domain(spec.get("domain", "reals"), f"{origin}: symbols.{sym}")
             scope.domains[sym] = domain
+            if spec.get("unknown") is True:
+                unknowns += (sym,)
         if random_text is not None:
             where = f"{origin}: symbols.{sym}"
             family, texts = noise_laws.split_law(str(random_text), where)
@@ -214,7 +231,7 @@ def _build(data: dict, origin: str) -> Scope:
         for spelling in _spellings(spec, dname):
             scope.keys[symbol_key(spelling)] = named
         scope.display[dname] = label
-    return replace(scope, assumptions=assumptions)
+    return replace(scope, assumptions=assumptions, unknowns=unknowns)
 
 
 def _check_parameters(family: str, params: list, shape: tuple, where: str) -> None:

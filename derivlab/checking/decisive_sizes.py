@@ -35,7 +35,7 @@ from __future__ import annotations
 from typing import Any
 
 from derivlab.checking.expr import (
-    Add, Const, DiagOf, DiagPart, Divide, Entry, Expectation, Expr, Hadamard, Identity, Indicator, MatMul, Named,
+    Add, Const, DiagOf, DiagPart, Divide, Entry, Expectation, Expr, Gradient, Hadamard, Identity, Indicator, MatMul, Named,
     Neg, Norm, Ones, Power, Scale, Slice, Sum, Trace, Transpose, Var, dispatch, free_variables,
 )
 from derivlab.checking.failures import Undecided
@@ -152,6 +152,8 @@ SLOTS = {
     Const: lambda c, e: ({}, {}, {}),
     Ones: lambda c, e: (c._dims(e), {}, c._dims(e)),
     Identity: lambda c, e: (c._dims(e), {}, c._dims(e)),
+    # ∂/∂w_j replaces one entry w_k by δ_kj: no slot more than the body (the free j is in the shape)
+    Gradient: _child,
     Named: _child, Expectation: _child, Neg: _child, Transpose: _child, Trace: _child, DiagPart: _child,
     DiagOf: lambda c, e: (lambda n, d, o: (_merge(n, c._dims(e), _ADD), d, o))(*c.go(e.arg)),
     Add: _add_slots,
@@ -200,6 +202,8 @@ def decisive_sizes(lhs: Expr, rhs: Expr, scope: Any) -> list[dict[str, int]]:
     if count.inverse:  # adj/det: test one size beyond the polynomial bound (stated as tested, not proved)
         start = {s: v + 1 for s, v in start.items()}
     spans = {s: -(-ones.get(s, 0) // 2) + 1 for s in names}  # 𝟏ᵀ𝟏 = n, tr I = n: two slots per factor of n
+    if count.inverse:  # sizes are tested, not proved, with an inverse: two consecutive sizes each, not the span
+        spans = {s: min(v, 2) for s, v in spans.items()}
     grid: list[dict[str, int]] = [{}]
     for s in names:
         grid = [{**g, s: start[s] + i} for g in grid for i in range(spans[s])]

@@ -14,6 +14,7 @@ oversized files raise InputError (exit 2).
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,6 +48,7 @@ class StepVerdict:
     column: int | None = None
     error_probability: float | None = None
     seconds: float = 0.0
+    premise: str | None = None  # an implication's condition (``lhs = rhs`` is what it concludes), else None
 
     def to_json(self) -> dict:
         return {
@@ -54,6 +56,7 @@ class StepVerdict:
             "verdict": self.verdict, "method": self.method, "message": self.message,
             "counterexample": self.counterexample, "hint": self.hint, "column": self.column,
             "error_probability": self.error_probability, "seconds": round(self.seconds, 4),
+            "premise": self.premise,
         }
 
 
@@ -146,6 +149,7 @@ class _Document:
     conditions: dict = field(default_factory=dict)  # '=' offset → the chain's side condition ("(j \\neq k)")
     problems: list = field(default_factory=list)  # texsource.Problem, offsets in the file
     notes: list = field(default_factory=list)  # (offset in ``source``, text): what was seen but not read
+    links: dict = field(default_factory=dict)  # conclusion '=' offset → (condition '=' offset, 'implies' | 'iff')
 
     def problem_at(self, offset: int) -> Problem | None:
         """The document problem (unclosed environment, formula cut off, …) that covers ``offset``, if any."""
@@ -168,9 +172,36 @@ def _read_document(text: str, scope: Scope) -> _Document:
     definitions = sorted(inline_definitions(source, blocks) + [d for r in rows for d in r.definitions],
                          key=lambda d: d.effective)
     notes = sorted(n for r in rows for n in r.notes)
-    chains = assemble(rows)
+    chains = assemble(rows, _block_leads(source, blocks))
     return _Document(source, SourceMap(text, positions), list(_step_pairs(chains, scope)), definitions,
-                     _chain_conditions(chains), sorted(problems, key=lambda p: p.offset), notes)
+                     _chain_conditions(chains), sorted(problems, key=lambda p: p.offset), notes,
+                     _implication_links(chains))
+
+
+_OPENER = re.compile(r"(\\begin\s*\{[^{}]*\}(\{\d+\})?|\\\[|\$\$)\s*\Z")
+
+
+def _block_leads(source: str, blocks) -> dict[int, str]:
+    """For each display block, the connective the prose just before it ends with ("…, hence", "Solving for $w$:")."""
+    from derivlab.checking.prose import prose_connective
+
+    out, previous_end = {}, 0
+    for i, block in enumerate(blocks):
+        before = _OPENER.sub("", source[max(previous_end, block.start - 200):block.start])
+        found = prose_connective(before)
+        if found:
+            out[i] = found
+        previous_end = block.start + len(block.text)
+    return out
+
+
+def _implication_links(chains) -> dict:
+    """An implied chain's first step is the conclusion of the previous chain's last step (its condition)."""
+    out = {}
+    for before, chain in zip(chains, chains[1:]):
+        if chain.implied and chain.equals and before.equals and before.expressions[-1].fragments:
+            out[chain.equals[0]] = (before.equals[-1], chain.implied)
+    return out
 
 
 def _chain_conditions(chains) -> dict:
@@ -209,6 +240,9 @@ def check_derivation_text(text: str, *, context: str | Scope = "dropout", seed: 
     notes += [f"line {doc.where.line_col(offset)[0]}: {note}" for offset, note in doc.notes]
     steps: list[StepVerdict] = []
     scoped = _scoped_pairs(doc, scope, notes)
+    premises = {premise: conclusion for conclusion, (premise, _kind) in doc.links.items()}
+    by_offset = {eq: (lhs, rhs) for lhs, rhs, eq in doc.pairs}
+    conditions: dict[int, Any] = {}  # conclusion '=' offset → (the condition, the unknown)
     for index, lhs, rhs, eq_offset, step_scope in progress.track(scoped, "checking steps", total=len(doc.pairs)):
         line = doc.where.line_col(eq_offset)[0]
         problem = doc.problem_at(eq_offset)
@@ -221,8 +255,23 @@ def check_derivation_text(text: str, *, context: str | Scope = "dropout", seed: 
             steps.append(StepVerdict(index, line, lhs.latex(), rhs.latex(), "unknown", "none",
                                      f"time budget of {limits.TOTAL_SECONDS:g} s for the file exhausted"))
             continue
-        steps.append(check_step(index, line, lhs, rhs, step_scope, doc.where, seed=seed,
-                                deadline=limits.Deadline(min(limits.STEP_SECONDS, total.remaining())),
+        deadline = limits.Deadline(min(limits.STEP_SECONDS, total.remaining()))
+        if eq_offset in conditions:  # the conclusion of an implication: judged from its condition
+            condition, unknown = conditions.pop(eq_offset)
+            steps.append(check_implication(index, line, condition, lhs, rhs, unknown, step_scope, doc.where,
+                                           both_ways=doc.links[eq_offset][1] == "iff", seed=seed, deadline=deadline))
+            if eq_offset in premises and premises[eq_offset] in by_offset:  # what it concluded implies the next
+                found = read_condition(lhs, rhs, *by_offset[premises[eq_offset]], step_scope, concluded=True)
+                if found is not None:
+                    conditions[premises[eq_offset]] = found
+            continue
+        if eq_offset in premises and premises[eq_offset] in by_offset:
+            found = read_condition(lhs, rhs, *by_offset[premises[eq_offset]], step_scope)
+            if found is not None:
+                conditions[premises[eq_offset]] = found
+                steps.append(condition_verdict(index, line, lhs, rhs, found))
+                continue
+        steps.append(check_step(index, line, lhs, rhs, step_scope, doc.where, seed=seed, deadline=deadline,
                                 condition=doc.conditions.get(eq_offset)))
     if not steps:
         notes.insert(0, "no derivation found: no chain e0 = e1 in any math block "
@@ -341,7 +390,7 @@ def check_step(index: int, line: int, lhs: Expression, rhs: Expression, scope: S
     from derivlab.checking.equivalence import decide
     from derivlab.checking.hints import find_hint
     from derivlab.checking.indices import bind_step, join
-    from derivlab.checking.parse import parse_side
+    from derivlab.checking.parse import fit_sides, parse_side
 
     deadline = deadline or limits.Deadline(limits.STEP_SECONDS)
     t0 = time.monotonic()
@@ -357,7 +406,7 @@ def check_step(index: int, line: int, lhs: Expression, rhs: Expression, scope: S
         right, right_condition = parse_side(rhs.text, scope)
         side = "both"
         condition = join(condition, left_condition, right_condition)
-        left, right = bind_step(left, right)
+        left, right = fit_sides(*bind_step(left, right))
         outcome = decide(left, right, scope, seed=seed * 100_003 + index, deadline=deadline, condition=condition)
     except Unparsed as exc:
         expr = lhs if side == "left" else rhs
@@ -388,6 +437,62 @@ def check_step(index: int, line: int, lhs: Expression, rhs: Expression, scope: S
     method += "; " + confirmation.note
     return StepVerdict(**base, verdict="valid", method=method, message=message,
                        error_probability=outcome.error_probability, seconds=time.monotonic() - t0)
+
+
+def read_condition(lhs: Expression, rhs: Expression, concl_lhs: Expression, concl_rhs: Expression, scope: Scope, *,
+                   concluded: bool = False):
+    """(the condition, the unknown) when ``lhs = rhs`` is an equation the next step solves (``implication``), else
+    None (then it is an ordinary step). Nothing here is judged: an unreadable side makes it an ordinary step.
+    ``concluded``: ``lhs = rhs`` is itself the conclusion of an implication, so any system for the unknown is one."""
+    from derivlab.checking.implication import Equation, is_condition
+    from derivlab.checking.indices import bind_step
+    from derivlab.checking.parse import fit_sides, parse_side
+
+    if not (lhs.fragments and rhs.fragments and concl_lhs.fragments and concl_rhs.fragments):
+        return None
+    try:
+        condition = Equation(*fit_sides(*bind_step(parse_side(lhs.text, scope)[0], parse_side(rhs.text, scope)[0])),
+                             f"{lhs.latex()} = {rhs.latex()}")
+        conclusion = Equation(*fit_sides(*bind_step(parse_side(concl_lhs.text, scope)[0],
+                                                    parse_side(concl_rhs.text, scope)[0])))
+    except StepFailure:
+        return None
+    unknown = is_condition(condition, conclusion, scope, concluded=concluded)
+    return None if unknown is None else (condition, unknown)
+
+
+def condition_verdict(index: int, line: int, lhs: Expression, rhs: Expression, found) -> StepVerdict:
+    """A condition is not a claim: it is the equation the next step solves (it is listed, and never wrong)."""
+    _condition, unknown = found
+    return StepVerdict(index, line, lhs.latex(), rhs.latex(), "valid", "condition",
+                       f"a condition on {unknown.name}, not an identity: the next step solves it")
+
+
+def check_implication(index: int, line: int, condition, lhs: Expression, rhs: Expression, unknown, scope: Scope,
+                      where: SourceMap, *, both_ways: bool = False, seed: int = 0,
+                      deadline: limits.Deadline | None = None) -> StepVerdict:
+    """The conclusion ``lhs = rhs`` of an implication from ``condition`` (``implication.decide_implication``)."""
+    from derivlab.checking.implication import Equation, decide_implication
+    from derivlab.checking.indices import bind_step
+    from derivlab.checking.parse import fit_sides, parse_side
+
+    t0 = time.monotonic()
+    base = dict(index=index, line=line, lhs_latex=lhs.latex(), rhs_latex=rhs.latex(), premise=condition.text)
+    try:
+        conclusion = Equation(*fit_sides(*bind_step(parse_side(lhs.text, scope)[0], parse_side(rhs.text, scope)[0])))
+        outcome = decide_implication(condition, conclusion, unknown, scope, both_ways=both_ways,
+                                     seed=seed * 100_003 + index, deadline=deadline)
+    except Unparsed as exc:
+        return StepVerdict(**base, verdict="unparsed", method="parser", message=exc.message, hint=exc.hint,
+                           seconds=time.monotonic() - t0)
+    except IllTyped as exc:
+        return StepVerdict(**base, verdict="ill-typed", method="shape check", message=exc.message, hint=exc.hint,
+                           seconds=time.monotonic() - t0)
+    except StepFailure as exc:
+        return StepVerdict(**base, verdict=exc.verdict, method="limits", message=exc.message, hint=exc.hint,
+                           seconds=time.monotonic() - t0)
+    return StepVerdict(**base, verdict=outcome.verdict, method=outcome.method, message=outcome.message,
+                       counterexample=outcome.counterexample, seconds=time.monotonic() - t0)
 
 
 def _difference(example: dict | None) -> str:

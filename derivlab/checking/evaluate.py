@@ -16,8 +16,8 @@ from typing import Any
 from derivlab.checking import limits
 from derivlab.checking.exact import EvalError, Field, NonPolynomial, Scalar
 from derivlab.checking.expr import (
-    Add, Const, DiagOf, DiagPart, Divide, Entry, Expectation, Expr, Hadamard, Identity, Indicator, MatMul, Named,
-    Neg, Norm, Ones, Power, Scale, Slice, Sum, Trace, Transpose, Var, dispatch, free_variables, has_indices,
+    Add, Const, DiagOf, DiagPart, Divide, Entry, Expectation, Expr, Gradient, Hadamard, Identity, Indicator, MatMul,
+    Named, Neg, Norm, Ones, Power, Scale, Slice, Sum, Trace, Transpose, Var, dispatch, free_variables, has_indices,
 )
 from derivlab.checking.failures import Undecided
 
@@ -268,6 +268,35 @@ class Evaluator:
                     a[r] = [f.add(x, f.neg(f.mul(factor, y))) for x, y in zip(a[r], a[col])]
         return [row[n:] for row in a]
 
+    def _gradient(self, expr: Gradient) -> Matrix:
+        """∂f/∂w_ij exactly: f is a polynomial of degree ≤ k in w (``variable_degree``), so along one coordinate
+        it is fixed by k + 1 values, and its derivative at the point is a rational combination of them."""
+        f = self.field
+        nodes = interpolation_nodes(expr.degree)
+        weights = derivative_weights(nodes)
+        base = self.env[expr.wrt]
+        saved = (self._static, self._named, base)
+        out: Matrix = []
+        try:
+            for i, row in enumerate(base):
+                out_row = []
+                for j in range(len(row)):
+                    acc: Scalar = {}
+                    for t, c in zip(nodes, weights):
+                        if not c:
+                            continue
+                        self.deadline.check()
+                        moved = [list(r) for r in base]
+                        moved[i][j] = f.add(moved[i][j], f.const(t))
+                        self.env[expr.wrt] = moved
+                        self._static, self._named = {}, {}  # every cached value may depend on w
+                        acc = f.add(acc, f.scale(self.value(expr.body)[0][0], c))
+                    out_row.append(acc)
+                out.append(out_row)
+        finally:
+            self._static, self._named, self.env[expr.wrt] = saved
+        return out
+
     def _expectation(self, expr: Expectation) -> Matrix:
         for rv in expr.bound:
             self.bound[rv] = self.bound.get(rv, 0) + 1
@@ -312,6 +341,35 @@ class Evaluator:
             rows, cols = self.size(expr.shape[0]), self.size(expr.shape[1])
             return [[{} for _ in range(cols)] for _ in range(rows)]
         return total
+
+
+def interpolation_nodes(degree: int) -> list[Fraction]:
+    """0, 1, −1, 2, −2, …: ``degree`` + 1 distinct points along one coordinate."""
+    out = [Fraction(0)]
+    k = 1
+    while len(out) < degree + 1:
+        out.append(Fraction(k))
+        if len(out) < degree + 1:
+            out.append(Fraction(-k))
+        k += 1
+    return out
+
+
+def derivative_weights(nodes: list[Fraction]) -> list[Fraction]:
+    """c_m with q'(0) = Σ_m c_m q(t_m) for every polynomial q of degree < len(nodes) (Lagrange, exact)."""
+    weights = []
+    for m, tm in enumerate(nodes):
+        total = Fraction(0)
+        for q, tq in enumerate(nodes):
+            if q == m:
+                continue
+            term = Fraction(1) / (tm - tq)
+            for l, tl in enumerate(nodes):
+                if l not in (m, q):
+                    term *= (0 - tl) / (tm - tl)
+            total += term
+        weights.append(total)
+    return weights
 
 
 def dependencies(expr: Expr, memo: dict[int, tuple[frozenset, frozenset]]) -> tuple[frozenset, frozenset]:
@@ -365,6 +423,7 @@ EVALUATE = {
     Norm: lambda ev, e: [[ev.field.sqrt(ev._sum_of_squares(e.arg), variable=_variable(e.arg))]],
     Power: lambda ev, e: ev._power(e),
     Expectation: lambda ev, e: ev._expectation(e),
+    Gradient: Evaluator._gradient,
     Entry: Evaluator._entry,
     Slice: Evaluator._slice,
     Sum: Evaluator._sum,

@@ -16,10 +16,15 @@ from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Callable, ClassVar, Iterator, Union
 
-Dim = Union[str, int]  # a size symbol ("n", "d") or the literal 1
+Dim = Union[str, int]  # a size symbol ("n", "d") or the literal 1; UNSIZED while an identity's size is unknown
 Shape = tuple[Dim, Dim]
 
 SCALAR: Shape = (1, 1)
+UNSIZED = "?"  # the size of a bare identity I, until the expression it meets fixes it (shapes.fit_unsized)
+
+
+def is_unsized(shape: Shape) -> bool:
+    return UNSIZED in shape
 
 
 def shape_text(shape: Shape) -> str:
@@ -135,6 +140,20 @@ class Power(Expr):
     base: Expr = None  # type: ignore[assignment]
     exponent: Fraction = Fraction(1)
     CHILDREN: ClassVar[tuple[str, ...]] = ("base",)
+
+
+@dataclass(frozen=True)
+class Gradient(Expr):
+    """∇_wrt body: the gradient of the scalar ``body`` with respect to the variable ``wrt`` (same shape as it).
+
+    ``body`` is a polynomial of degree ≤ ``degree`` in ``wrt`` (``variable_degree``), so the gradient is exact
+    from ``degree`` + 1 values along each coordinate. ``wrt`` is a name, not a child: substitutions inside
+    ``body`` never rename the variable it is taken with respect to."""
+
+    body: Expr = None  # type: ignore[assignment]
+    wrt: str = ""
+    degree: int = 1
+    CHILDREN: ClassVar[tuple[str, ...]] = ("body",)
 
 
 @dataclass(frozen=True)

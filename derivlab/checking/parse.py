@@ -388,6 +388,35 @@ class ToExpression(Transformer_NonRecursive):
     def subscript(self, meta, c):
         return tuple((tok.type if isinstance(tok, Token) else "", str(tok)) for tok in c)
 
+    # -- gradients: ∇_w f, ∂f/∂w, ∂/∂w f
+    def nabla(self, meta, c):
+        key = c[1] if len(c) == 3 else None
+        return self._gradient(c[-1], key, meta)
+
+    def grad_sub(self, meta, c):
+        return c[0]
+
+    def partial_of(self, meta, c):
+        return self._gradient(c[-1], c[-2], meta)
+
+    def partial_frac(self, meta, c):
+        return self._gradient(c[2], c[-1], meta)
+
+    def _gradient(self, body, key: "SymKey | None", meta):
+        self._need(body)
+        if key is None:
+            unknowns = getattr(self.scope, "unknowns", ())
+            if len(unknowns) != 1:
+                raise Unparsed("∇ needs the variable it differentiates in: write \\nabla_{w}", meta.start_pos)
+            wrt, name = self.scope.variables[unknowns[0]], unknowns[0]
+        else:
+            wrt = self.scope.lookup(key.key)
+            name = self.text[key.start:key.end].strip()
+            if wrt is None:
+                raise Unparsed(f"∇ with respect to '{name}', which the context '{self.scope.name}' does not declare",
+                               key.start)
+        return shapes.gradient(body, wrt, name, self._src(meta))
+
     # -- entry-wise: sums, deltas, indicators, variance, cases
     def big_sum(self, meta, c):
         body = c[-1]
@@ -618,6 +647,14 @@ def parse_expression(text: str, scope: Any) -> Expr:
     if depth(result) > limits.MAX_TREE_DEPTH:
         raise Undecided(f"expression nested more than {limits.MAX_TREE_DEPTH} levels deep")
     return resolve(result)[0]
+
+
+def fit_sides(lhs: Expr, rhs: Expr) -> tuple[Expr, Expr]:
+    """A step's two sides with a bare identity sized by the other side (I = Γ⁰) and a scalar 0 read as the
+    zero of the other side's shape (∇f = 0); IllTyped when an identity's size is still unknown."""
+    lhs, rhs = shapes.fit_pair(lhs, rhs)
+    lhs, rhs = shapes.require_sized(lhs), shapes.require_sized(rhs)
+    return shapes.zero_like(lhs, rhs), shapes.zero_like(rhs, lhs)
 
 
 def symbol_key(text: str) -> str:

@@ -39,6 +39,32 @@ REASON_WORD = re.compile(r"^(since|because|as|by|from|due|cf\.?|see|thanks|recal
 CONDITION_WORD = re.compile(r"^(for|if|when|whenever|unless|provided|given|assuming|iff|on)\b", re.I)
 CONJUNCTION = re.compile(r"^[\s,;.]*(and|also|hence|thus|so|then|therefore|i\.e\.|that\s+is|or\s+equivalently)"
                          r"[\s,;.:]*$", re.I)
+IMPLYING = re.compile(r"^[\s,;.]*(hence|thus|so|therefore|which\s+gives|giving|this\s+gives|we\s+get|we\s+obtain|"
+                      r"implies|i\.e\.\s+solving|solving(\s+for\s+\S+)?)[\s,;.:]*$", re.I)
+IMPLICATION_ARROW = re.compile(r"\\(implies|Rightarrow|Longrightarrow|therefore)(?![a-zA-Z])|⟹|⇒")
+EQUIVALENCE_ARROW = re.compile(r"\\(iff|Leftrightarrow|Longleftrightarrow)(?![a-zA-Z])|⟺|⇔")
+_TRAILING_CONNECTIVE = re.compile(
+    r"(?:^|[\s,;.:(])(hence|thus|so|therefore|which\s+gives|giving|this\s+gives|we\s+get|we\s+obtain|"
+    r"implies|solving(?:\s+for\s+\$[^$]{1,30}\$|\s+for\s+\S+)?|\$\s*\\(?:implies|Rightarrow|Longrightarrow)\s*\$)"
+    r"[\s,;.:]*$", re.I)
+
+
+def connective(separator: str) -> str:
+    """'implies' / 'iff' for an implication between two equations (an arrow or "hence", "so", …), else ''."""
+    text = separator.strip()
+    if EQUIVALENCE_ARROW.fullmatch(text):
+        return "iff"
+    if IMPLICATION_ARROW.fullmatch(text) or IMPLYING.match(text):
+        return "implies"
+    return ""
+
+
+def prose_connective(before: str) -> str:
+    """The connective prose ENDS with, before a display ("…, hence", "Solving for $w$:"): 'implies' or ''."""
+    tail = before[-80:]
+    return "implies" if _TRAILING_CONNECTIVE.search(tail) else ""
+
+
 _INLINE_MATH = re.compile(r"(?<!\\)\$(?!\$)(.+?)(?<!\\)\$|\\\((.+?)\\\)", re.S)
 _WORD = re.compile(r"[A-Za-z]{2,}")
 _LABEL = re.compile(r"^\s*(\([^()]*\)|\[[^\[\]]*\])\s*$")
@@ -88,7 +114,7 @@ def role_of(content: str, after_script: bool) -> str:
         return "blank"
     if after_script or not is_prose(text):
         return "math"
-    if CONJUNCTION.match(text):
+    if CONJUNCTION.match(text) or IMPLYING.match(text):
         return "conjunction"
     text = text.lstrip("([ ")  # "(since …)", "(where $p = 1/2$)"
     if DEFINITION_VERB.match(text):

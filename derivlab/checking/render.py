@@ -61,7 +61,7 @@ def report_html(report: Any) -> str:
 # ---- expressions as readable text (not LaTeX): one rule per node type ------------------------------
 
 from derivlab.checking.expr import (  # noqa: E402  (the report half above needs nothing from expr)
-    Add, Binary, Const, DiagOf, DiagPart, Divide, Entry, Expectation, Expr, Hadamard, Identity, Indicator, MatMul,
+    Add, Binary, Const, DiagOf, DiagPart, Divide, Entry, Expectation, Expr, Gradient, Hadamard, Identity, Indicator, MatMul,
     Named, Neg, Norm, Ones, Power, Scale, Slice, Sum, Trace, Transpose, Var, dispatch,
 )
 
@@ -127,6 +127,7 @@ RENDER = {
     Norm: lambda e: f"‖{render_expr(e.arg)}‖",
     Power: _power,
     Expectation: lambda e: f"E_{','.join(e.bound)}[{render_expr(e.body)}]",
+    Gradient: lambda e: f"∇_{e.wrt}({render_expr(e.body)})",
     Entry: _entry,
     Slice: _slice,
     Sum: _sum,

@@ -11,10 +11,12 @@ from __future__ import annotations
 from fractions import Fraction
 
 from derivlab.checking import limits
+from dataclasses import replace
+
 from derivlab.checking.expr import (
-    SCALAR, Add, Condition, Const, DiagOf, DiagPart, Divide, Entry, Expectation, Expr, Hadamard, Identity, Indicator,
-    MatMul, Named, Neg, Norm, Ones, Power, Scale, Slice, Sum, Trace, Transpose, Var, describe, dispatch, is_diagonal,
-    shape_text, walk,
+    SCALAR, UNSIZED, Add, Condition, Const, DiagOf, DiagPart, Divide, Entry, Expectation, Expr, Gradient, Hadamard,
+    Identity, Indicator, MatMul, Named, Neg, Norm, Ones, Power, Scale, Slice, Sum, Trace, Transpose, Var, describe,
+    dispatch, is_diagonal, is_unsized, shape_text, walk,
 )
 from derivlab.checking.failures import IllTyped, Undecided
 
@@ -29,6 +31,10 @@ def _is_vector(shape) -> bool:
 
 def product(left: Expr, right: Expr, src: str = "") -> Expr:
     """Juxtaposition / \\cdot: scalar multiple when one side is 1×1, else the matrix product."""
+    if is_unsized(left.shape) and not right.is_scalar and not is_unsized(right.shape):
+        left = fit_unsized(left, right.shape[0])
+    elif is_unsized(right.shape) and not left.is_scalar and not is_unsized(left.shape):
+        right = fit_unsized(right, left.shape[1])
     if left.is_scalar and not right.is_scalar:
         return Scale(right.shape, src, left, right)
     if right.is_scalar and not left.is_scalar:
@@ -61,6 +67,7 @@ def _transpose_hint(left: Expr, right: Expr) -> str | None:
 
 def hadamard(left: Expr, right: Expr, src: str = "") -> Expr:
     """Element-wise product: equal shapes (a 1×1 side is a scalar multiple)."""
+    left, right = fit_pair(left, right)
     if left.shape == right.shape:
         return Hadamard(left.shape, src, left, right)
     if left.is_scalar:
@@ -74,13 +81,70 @@ def hadamard(left: Expr, right: Expr, src: str = "") -> Expr:
 
 
 def add(left: Expr, right: Expr, src: str = "", *, minus: bool = False) -> Expr:
-    """left + right (or left − right): equal shapes."""
+    """left + right (or left − right): equal shapes (a bare identity takes the size of the other side)."""
+    left, right = fit_pair(left, right)
     if left.shape != right.shape:
         op = "subtract" if minus else "add"
         raise IllTyped(
             f"cannot {op} {_q(left)} ({shape_text(left.shape)}) and {_q(right)} ({shape_text(right.shape)})"
         )
     return Add(left.shape, src, left, negate(right) if minus else right)
+
+
+def fit_unsized(expr: Expr, dim) -> Expr:
+    """``expr`` with every bare identity I (size unknown) made ``dim``×``dim``, shapes re-derived bottom-up."""
+    if not any(is_unsized(n.shape) for n in walk(expr)):
+        return expr
+    if isinstance(expr, Identity):
+        return Identity((dim, dim), expr.src)
+    kids = tuple(fit_unsized(k, dim) for k in expr.children())
+    node = expr.with_children(kids)
+    return replace(node, shape=dispatch(SHAPE_OF, node, "shape")(node))
+
+
+def fit_pair(left: Expr, right: Expr) -> tuple[Expr, Expr]:
+    """A side whose size is unknown (λI) takes the size of the other, square, side."""
+    if is_unsized(left.shape) and not is_unsized(right.shape) and right.shape[0] == right.shape[1] \
+            and not right.is_scalar:
+        return fit_unsized(left, right.shape[0]), right
+    if is_unsized(right.shape) and not is_unsized(left.shape) and left.shape[0] == left.shape[1] \
+            and not left.is_scalar:
+        return left, fit_unsized(right, left.shape[0])
+    return left, right
+
+
+def zero_like(side: Expr, other: Expr) -> Expr:
+    """``side`` itself, or the zero array of ``other``'s shape when ``side`` is the number 0 and ``other`` is not
+    a scalar (a student writes ∇f = 0 and Aw − b = 0 for the zero vector)."""
+    if isinstance(side, Const) and side.value == 0 and not other.is_scalar:
+        return Scale(other.shape, side.src, side, Ones(other.shape, "0"))
+    return side
+
+
+def require_sized(expr: Expr) -> Expr:
+    """IllTyped when a bare identity's size was never fixed by what it meets (write I_d)."""
+    if any(is_unsized(n.shape) for n in walk(expr)):
+        raise IllTyped(f"the size of the identity in {_q(expr)} cannot be read from where it is used: write I_d or "
+                       f"I_n")
+    return expr
+
+
+def gradient(body: Expr, wrt: Expr, key: str, src: str = "") -> Expr:
+    """∇_w f of a scalar f that is a polynomial in the (deterministic) variable w: the shape of w."""
+    from derivlab.checking.variable_degree import degree_in
+
+    if not isinstance(wrt, Var) or wrt.random:
+        what = "a random variable" if isinstance(wrt, Var) else "not a variable of the problem (it was defined or substituted)"
+        raise IllTyped(f"a gradient is taken with respect to a variable of the problem, and {key} is {what}")
+    if not body.is_scalar:
+        raise IllTyped(f"the gradient ∇_{key} applies to a scalar, but {_q(body)} is {shape_text(body.shape)} "
+                       f"(∇ applies to the term right after it: put a sum in parentheses)")
+    k = degree_in(body, wrt.name)
+    if k is None:
+        raise Undecided(f"∇_{key} of {_q(body)}: derivlab differentiates polynomials in {key} exactly, and this "
+                        f"is not one (a norm that is not squared, a root, or an inverse of something with {key})")
+    limits.check_exponent(Fraction(k))
+    return Gradient(wrt.shape, src, body, wrt.name, k)
 
 
 def negate(arg: Expr, src: str = "") -> Expr:
@@ -281,7 +345,7 @@ SHAPE_OF = {
     DiagOf: _diag_of_shape, Trace: lambda e: SCALAR, Norm: lambda e: SCALAR, Power: _same_as("base"),
     Expectation: _same_as("body"), Named: _same_as("body"), Entry: lambda e: SCALAR,
     Slice: lambda e: ((e.arg.shape[1] if e.axis == 0 else e.arg.shape[0]), 1), Sum: _same_as("body"),
-    Indicator: lambda e: SCALAR,
+    Indicator: lambda e: SCALAR, Gradient: lambda e: e.shape,
 }
 
 

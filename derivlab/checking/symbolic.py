@@ -15,7 +15,7 @@ from typing import Any
 import sympy as sp
 
 from derivlab.checking.expr import (
-    Add, Const, DiagOf, DiagPart, Divide, Entry, Expectation, Expr, Hadamard, Identity, Indicator, MatMul, Named,
+    Add, Const, DiagOf, DiagPart, Divide, Entry, Expectation, Expr, Gradient, Hadamard, Identity, Indicator, MatMul, Named,
     Neg, Norm, Ones, Power, Scale, Slice, Sum, Trace, Transpose, Var, dispatch,
 )
 from derivlab.derivations.bernoulli_moments import expect_polynomial
@@ -85,6 +85,10 @@ class SymbolicModel:
             return sp.diag(*[base[i, i] ** k for i in range(base.rows)])
         return base ** int(k)
 
+    def _gradient(self, e: Gradient) -> sp.Matrix:
+        f = self.value(e.body)[0, 0]
+        return self.symbols[e.wrt].applyfunc(lambda s: sp.diff(f, s))
+
     def reduce_masks(self, x: sp.Expr) -> sp.Expr:
         """R_m^k → R_m for k ≥ 1 (masks are 0/1)."""
         masks = [s for ms in self.masks.values() for s in ms]
@@ -118,6 +122,7 @@ SYMPY = {
     Norm: lambda m, e: sp.Matrix([[sp.sqrt(sum(x**2 for x in m.value(e.arg)))]]),
     Power: lambda m, e: m._power(e),
     Expectation: SymbolicModel._expectation,
+    Gradient: SymbolicModel._gradient,
     Entry: lambda m, e: sp.Matrix([[m.value(e.arg)[m._index(e.row), m._index(e.col)]]]),
     Slice: SymbolicModel._slice,
     Sum: SymbolicModel._sum,
