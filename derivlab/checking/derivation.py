@@ -150,6 +150,7 @@ class _Document:
     problems: list = field(default_factory=list)  # texsource.Problem, offsets in the file
     notes: list = field(default_factory=list)  # (offset in ``source``, text): what was seen but not read
     links: dict = field(default_factory=dict)  # conclusion '=' offset → (condition '=' offset, 'implies' | 'iff')
+    chains: list = field(default_factory=list)  # chains.Chain, in document order
 
     def problem_at(self, offset: int) -> Problem | None:
         """The document problem (unclosed environment, formula cut off, …) that covers ``offset``, if any."""
@@ -175,7 +176,7 @@ def _read_document(text: str, scope: Scope) -> _Document:
     chains = assemble(rows, _block_leads(source, blocks))
     return _Document(source, SourceMap(text, positions), list(_step_pairs(chains, scope)), definitions,
                      _chain_conditions(chains), sorted(problems, key=lambda p: p.offset), notes,
-                     _implication_links(chains))
+                     _implication_links(chains), chains)
 
 
 _OPENER = re.compile(r"(\\begin\s*\{[^{}]*\}(\{\d+\})?|\\\[|\$\$)\s*\Z")
@@ -269,7 +270,8 @@ def check_derivation_text(text: str, *, context: str | Scope = "dropout", seed: 
             found = read_condition(lhs, rhs, *by_offset[premises[eq_offset]], step_scope)
             if found is not None:
                 conditions[premises[eq_offset]] = found
-                steps.append(condition_verdict(index, line, lhs, rhs, found))
+                steps.append(condition_verdict(index, line, lhs, rhs, found, doc, eq_offset, step_scope, seed=seed,
+                                               deadline=deadline))
                 continue
         steps.append(check_step(index, line, lhs, rhs, step_scope, doc.where, seed=seed, deadline=deadline,
                                 condition=doc.conditions.get(eq_offset)))
@@ -461,11 +463,74 @@ def read_condition(lhs: Expression, rhs: Expression, concl_lhs: Expression, conc
     return None if unknown is None else (condition, unknown)
 
 
-def condition_verdict(index: int, line: int, lhs: Expression, rhs: Expression, found) -> StepVerdict:
-    """A condition is not a claim: it is the equation the next step solves (it is listed, and never wrong)."""
-    _condition, unknown = found
-    return StepVerdict(index, line, lhs.latex(), rhs.latex(), "valid", "condition",
-                       f"a condition on {unknown.name}, not an identity: the next step solves it")
+def condition_verdict(index: int, line: int, lhs: Expression, rhs: Expression, found, doc: _Document, eq_offset: int,
+                      scope: Scope, *, seed: int = 0, deadline: limits.Deadline | None = None) -> StepVerdict:
+    """A condition is the equation the next step solves. It is ``valid`` only where the write-up derives it: as
+    the end of a chain that starts with a gradient (∇f = … = 0), or restating (both ways) a gradient derived in
+    the chain just before it; a condition nobody derived is ``unknown``, and a wrong restatement ``invalid``."""
+    from derivlab.checking.implication import Equation, decide_implication
+
+    condition, unknown = found
+    base = dict(index=index, line=line, lhs_latex=lhs.latex(), rhs_latex=rhs.latex())
+    k = next((i for i, c in enumerate(doc.chains) if eq_offset in c.equals), None)
+    chain = doc.chains[k] if k is not None else None
+    if chain is not None and chain.equals.index(eq_offset) > 0 and _starts_with_gradient(chain, scope):
+        return StepVerdict(**base, verdict="valid", method="condition",
+                           message=f"the gradient derived in this chain set to zero: a condition on {unknown.name} "
+                                   f"that the next step solves")
+    before = doc.chains[k - 1] if k else None
+    if chain is not None and chain.equals.index(eq_offset) == 0 and before is not None \
+            and _starts_with_gradient(before, scope):
+        t0 = time.monotonic()
+        try:
+            derived = _typed(before.expressions[-1], scope)
+            zero = _typed_zero(derived)
+            outcome = decide_implication(Equation(derived, zero), condition, unknown, scope, both_ways=True,
+                                         seed=seed * 100_003 + index, deadline=deadline)
+        except StepFailure as exc:
+            return StepVerdict(**base, verdict="unknown", method="condition",
+                               message=f"this condition should restate the gradient derived just before it set to "
+                                       f"zero, which could not be checked: {exc.message}",
+                               seconds=time.monotonic() - t0)
+        if outcome.verdict == "valid":
+            return StepVerdict(**base, verdict="valid", method="condition; " + outcome.method,
+                               message=f"restates the gradient derived just before it, set to zero (the same "
+                                       f"solution for {unknown.name}, checked both ways)", seconds=time.monotonic() - t0)
+        return StepVerdict(**base, verdict="invalid", method="condition; " + outcome.method,
+                           message=f"this is not the gradient derived just before it set to zero: "
+                                   f"{outcome.message}", counterexample=outcome.counterexample,
+                           seconds=time.monotonic() - t0)
+    return StepVerdict(**base, verdict="unknown", method="condition",
+                       message=f"a condition on {unknown.name} that this write-up does not derive: write the "
+                               f"gradient first (∇_{unknown.name} f = … = 0), or restate the one derived just before")
+
+
+def _starts_with_gradient(chain, scope: Scope) -> bool:
+    """Does the chain's first expression contain a gradient ∇ / ∂ (it derives a stationarity condition)?"""
+    from derivlab.checking.expr import Gradient, walk
+
+    first = chain.expressions[0] if chain.expressions and chain.expressions[0].fragments else None
+    if first is None:
+        return False
+    try:
+        return any(isinstance(n, Gradient) for n in walk(_typed(first, scope)))
+    except StepFailure:
+        return False
+
+
+def _typed(expression: Expression, scope: Scope):
+    from derivlab.checking.parse import parse_side
+
+    return parse_side(expression.text, scope)[0]
+
+
+def _typed_zero(like):
+    from fractions import Fraction
+
+    from derivlab.checking.expr import SCALAR, Const
+    from derivlab.checking.shapes import zero_like
+
+    return zero_like(Const(SCALAR, "0", Fraction(0)), like)
 
 
 def check_implication(index: int, line: int, condition, lhs: Expression, rhs: Expression, unknown, scope: Scope,

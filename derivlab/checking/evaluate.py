@@ -52,6 +52,7 @@ class Evaluator:
         self.env: dict[str, Matrix] = {}
         self.mask_ids: dict[str, list[list[int]]] = {}
         self._named: dict[int, Matrix] = {}
+        self._moving: dict[tuple[int, str], set[int]] = {}
         f = self.field
         for name, rows in point.values.items():
             self.env[name] = [[f.const(v) for v in row] for row in rows]
@@ -268,6 +269,16 @@ class Evaluator:
                     a[r] = [f.add(x, f.neg(f.mul(factor, y))) for x, y in zip(a[r], a[col])]
         return [row[n:] for row in a]
 
+    def forget(self, expr: Expr, name: str) -> None:
+        """Drop the cached values of the nodes of ``expr`` that depend on the variable ``name`` (it is moving)."""
+        key = (id(expr), name)
+        found = self._moving.get(key)
+        if found is None:
+            found = self._moving[key] = depends_on(expr, name)
+        for node in found:
+            self._static.pop(node, None)
+            self._named.pop(node, None)
+
     def _gradient(self, expr: Gradient) -> Matrix:
         """∂f/∂w_ij exactly: f is a polynomial of degree ≤ k in w (``variable_degree``), so along one coordinate
         it is fixed by k + 1 values, and its derivative at the point is a rational combination of them."""
@@ -275,7 +286,7 @@ class Evaluator:
         nodes = interpolation_nodes(expr.degree)
         weights = derivative_weights(nodes)
         base = self.env[expr.wrt]
-        saved = (self._static, self._named, base)
+        saved = (dict(self._static), dict(self._named), base)
         out: Matrix = []
         try:
             for i, row in enumerate(base):
@@ -289,7 +300,7 @@ class Evaluator:
                         moved = [list(r) for r in base]
                         moved[i][j] = f.add(moved[i][j], f.const(t))
                         self.env[expr.wrt] = moved
-                        self._static, self._named = {}, {}  # every cached value may depend on w
+                        self.forget(expr.body, expr.wrt)  # values that do not depend on w are kept
                         acc = f.add(acc, f.scale(self.value(expr.body)[0][0], c))
                     out_row.append(acc)
                 out.append(out_row)
@@ -341,6 +352,27 @@ class Evaluator:
             rows, cols = self.size(expr.shape[0]), self.size(expr.shape[1])
             return [[{} for _ in range(cols)] for _ in range(rows)]
         return total
+
+
+def depends_on(expr: Expr, name: str) -> set[int]:
+    """ids of the nodes of ``expr`` (Named bodies included) whose value depends on the variable ``name``."""
+    out: set[int] = set()
+    memo: dict[int, bool] = {}
+
+    def go(e: Expr) -> bool:
+        key = id(e)
+        if key in memo:
+            return memo[key]
+        hit = isinstance(e, Var) and e.name == name
+        for kid in e.children():
+            hit = go(kid) or hit
+        memo[key] = hit
+        if hit:
+            out.add(key)
+        return hit
+
+    go(expr)
+    return out
 
 
 def interpolation_nodes(degree: int) -> list[Fraction]:
