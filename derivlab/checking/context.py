@@ -56,6 +56,7 @@ class Scope:
     aliases: dict[str, str] = field(default_factory=dict)  # a lowered noise symbol → its Bernoulli coin
     assumptions: tuple[str, ...] = ()  # what a verdict in this context relies on (moment matching)
     unknowns: tuple[str, ...] = ()  # what a minimiser solves for (``unknown = true``): ∇ alone, implications
+    functions: dict[str, tuple[Expr, Expr]] = field(default_factory=dict)  # 'cal:L' → (its argument, Named body)
 
     # -- lookups used by the parser
     def lookup(self, key: str) -> Expr | None:
@@ -110,6 +111,11 @@ class Scope:
         return found.name
 
     # -- student definitions
+    def define_function(self, key: str, argument: Expr, body: Expr, label: str) -> "Scope":
+        """A new scope where ``label`` (e.g. 𝓛(w̃), named by a chain ``𝓛(w̃) = …``) stands for ``body`` at
+        ``argument``: ``𝓛(w̃)`` and a bare ``𝓛`` read as the body, at no other argument."""
+        return replace(self, functions={**self.functions, key: (argument, Named(body.shape, label, label, body))})
+
     def define(self, key: str, expr: Expr, label: str) -> "Scope":
         """A new scope where ``key`` means ``expr``. Redefining a base variable is a
         substitution: every spelling of it, and every definition using it, follows."""

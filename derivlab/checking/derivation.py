@@ -174,12 +174,29 @@ def _read_document(text: str, scope: Scope) -> _Document:
                          key=lambda d: d.effective)
     notes = sorted(n for r in rows for n in r.notes)
     chains = assemble(rows, _block_leads(source, blocks))
+    definitions = sorted(definitions + _chain_functions(chains, scope), key=lambda d: d.effective)
     return _Document(source, SourceMap(text, positions), list(_step_pairs(chains, scope)), definitions,
                      _chain_conditions(chains), sorted(problems, key=lambda p: p.offset), notes,
                      _implication_links(chains), chains)
 
 
 _OPENER = re.compile(r"(\\begin\s*\{[^{}]*\}(\{\d+\})?|\\\[|\$\$)\s*\Z")
+
+
+def _chain_functions(chains, scope: Scope) -> list[Definition]:
+    """A chain named by a function of an argument (``\\mathcal{L}(\\tilde w) = E… = …``) defines that function as
+    its first expression, from that chain on (``∇_{\\tilde w}\\mathcal{L}(\\tilde w)``, ``∇\\mathcal{L}``)."""
+    from derivlab.checking.parse import chain_name
+    from derivlab.checking.spans import Span
+
+    out = []
+    for chain in chains:
+        exprs = chain.expressions
+        if len(exprs) > 1 and exprs[0].fragments and exprs[1].fragments and "(" in exprs[0].text \
+                and chain_name(exprs[0].text, scope):
+            out.append(Definition(Span(exprs[0].text, exprs[0].start), Span(exprs[1].text, exprs[1].start),
+                                  "function", chain.equals[0]))
+    return out
 
 
 def _block_leads(source: str, blocks) -> dict[int, str]:
@@ -363,6 +380,8 @@ def _apply_definition(scope: Scope, definition: Definition, where: SourceMap, no
 
     line = where.line_col(definition.name.start)[0]
     name = definition.name.text.strip()
+    if definition.kind == "function":
+        return _apply_function(scope, definition, name, line, notes)
     try:
         key = symbol_key(name)
     except StepFailure:
@@ -383,6 +402,19 @@ def _apply_definition(scope: Scope, definition: Definition, where: SourceMap, no
     except StepFailure as exc:
         notes.append(f"line {line}: the definition of {name} could not be read: {exc.message}")
         return scope
+
+
+def _apply_function(scope: Scope, definition: Definition, name: str, line: int, notes: list[str]) -> Scope:
+    from derivlab.checking.parse import function_head, parse_expression
+
+    try:
+        key, argument = function_head(name, scope)
+        body = parse_expression(definition.body.text, scope)
+    except StepFailure:
+        return scope  # the chain's own first step reports what cannot be read
+    if key in scope.keys:
+        return scope
+    return scope.define_function(key, argument, body, " ".join(name.split()))
 
 
 def check_step(index: int, line: int, lhs: Expression, rhs: Expression, scope: Scope, where: SourceMap, *,
@@ -455,10 +487,13 @@ def read_condition(lhs: Expression, rhs: Expression, concl_lhs: Expression, conc
     try:
         condition = Equation(*fit_sides(*bind_step(parse_side(lhs.text, scope)[0], parse_side(rhs.text, scope)[0])),
                              f"{lhs.latex()} = {rhs.latex()}")
+    except StepFailure:
+        return None
+    try:  # a conclusion that cannot be read is reported at its own step; a zero-side condition does not need it
         conclusion = Equation(*fit_sides(*bind_step(parse_side(concl_lhs.text, scope)[0],
                                                     parse_side(concl_rhs.text, scope)[0])))
     except StepFailure:
-        return None
+        conclusion = None
     unknown = is_condition(condition, conclusion, scope, concluded=concluded)
     return None if unknown is None else (condition, unknown)
 
@@ -496,10 +531,13 @@ def condition_verdict(index: int, line: int, lhs: Expression, rhs: Expression, f
             return StepVerdict(**base, verdict="valid", method="condition; " + outcome.method,
                                message=f"restates the gradient derived just before it, set to zero (the same "
                                        f"solution for {unknown.name}, checked both ways)", seconds=time.monotonic() - t0)
+        example = outcome.counterexample or {}
+        at = ", ".join(f"{k} = {v}" for k, v in example.get("solution", {}).items())
+        where_text = f"where that gradient vanishes ({at}), the sides of this condition are {example.get('lhs')} and " \
+                     f"{example.get('rhs')}" if "lhs" in example else outcome.message
         return StepVerdict(**base, verdict="invalid", method="condition; " + outcome.method,
-                           message=f"this is not the gradient derived just before it set to zero: "
-                                   f"{outcome.message}", counterexample=outcome.counterexample,
-                           seconds=time.monotonic() - t0)
+                           message=f"this is not the gradient derived just before it set to zero: {where_text}",
+                           counterexample=outcome.counterexample, seconds=time.monotonic() - t0)
     return StepVerdict(**base, verdict="unknown", method="condition",
                        message=f"a condition on {unknown.name} that this write-up does not derive: write the "
                                f"gradient first (∇_{unknown.name} f = … = 0), or restate the one derived just before")

@@ -53,10 +53,10 @@ def is_zero(expr: Expr) -> bool:
     return isinstance(expr, Scale) and isinstance(expr.left, Const) and expr.left.value == 0
 
 
-def unknown_of(condition: Equation, conclusion: Equation, scope: Any) -> Var | None:
+def unknown_of(condition: Equation, conclusion: Equation | None, scope: Any) -> Var | None:
     """What the implication solves for: the bare variable the conclusion starts with (w = …), else the context's
     declared unknown, else the variable of a gradient in the condition."""
-    lhs = conclusion.lhs
+    lhs = conclusion.lhs if conclusion is not None else None
     if isinstance(lhs, Var) and not lhs.random and lhs.name not in free_variables(conclusion.rhs):
         return lhs
     declared = getattr(scope, "unknowns", ())
@@ -68,7 +68,8 @@ def unknown_of(condition: Equation, conclusion: Equation, scope: Any) -> Var | N
     return None
 
 
-def is_condition(condition: Equation, conclusion: Equation, scope: Any, *, concluded: bool = False) -> Var | None:
+def is_condition(condition: Equation, conclusion: Equation | None, scope: Any, *, concluded: bool = False
+                 ) -> Var | None:
     """The unknown when ``condition`` is an equation to solve (not an identity claim), else None.
 
     It is one when it is a system for the unknown u (the shape of u, depending on u) and either one side is
@@ -83,7 +84,7 @@ def is_condition(condition: Equation, conclusion: Equation, scope: Any, *, concl
         return None
     if concluded or is_zero(condition.lhs) or is_zero(condition.rhs):
         return u
-    explicit = isinstance(conclusion.lhs, Var) and conclusion.lhs.name == u.name
+    explicit = conclusion is not None and isinstance(conclusion.lhs, Var) and conclusion.lhs.name == u.name
     derivative = any(isinstance(n, Gradient) for side in (condition.lhs, condition.rhs) for n in walk(side))
     return u if explicit and not derivative else None
 

@@ -25,7 +25,7 @@ from lark.visitors import Transformer_NonRecursive
 
 from derivlab.checking import limits, shapes
 from derivlab.checking.delimiters import COMMAND, mark_delimiters
-from derivlab.checking.expr import SCALAR, Condition, Const, Expr, depth
+from derivlab.checking.expr import SCALAR, Condition, Const, Expr, depth, describe
 from derivlab.checking.failures import IllTyped, StepFailure, Undecided, Unparsed
 from derivlab.checking.indices import resolve, split_condition
 
@@ -122,6 +122,16 @@ class SymKey:
 
 
 @dataclass(frozen=True)
+class Call:
+    """A student's function (named by a chain ``𝓛(w̃) = …``) before its argument: ``𝓛(w̃)`` reads as its body."""
+
+    key: SymKey
+    text: str
+    argument: Expr
+    body: Expr
+
+
+@dataclass(frozen=True)
 class Unknown:
     """An undeclared name met in an expression; an error as soon as it is used."""
 
@@ -170,6 +180,8 @@ class ToExpression(Transformer_NonRecursive):
         for item in items:
             if isinstance(item, Unknown):
                 raise self._undeclared(item)
+            if isinstance(item, Call):
+                raise Unparsed(f"{item.text} is a function: write it with its argument, {item.text}(…)", item.key.start)
 
     def _undeclared(self, item: Unknown) -> Unparsed:
         after = self.text[item.key.end:].lstrip()
@@ -204,8 +216,17 @@ class ToExpression(Transformer_NonRecursive):
         return c[1]
 
     def juxtapose(self, meta, c):
+        if isinstance(c[0], Call):
+            return self._call(c[0], c[1])
         self._need(*c)
         return shapes.product(c[0], c[1], self._src(meta))
+
+    def _call(self, call: Call, argument: Any) -> Expr:
+        self._need(argument)
+        if argument != call.argument:
+            raise Unparsed(f"{call.text} is defined at {describe(call.argument)} (by the chain that names it); "
+                           f"derivlab reads it at that argument only, not at {describe(argument)}", call.key.start)
+        return call.body
 
     def times(self, meta, c):
         self._need(c[0], c[2])
@@ -315,6 +336,12 @@ class ToExpression(Transformer_NonRecursive):
     # -- names
     def symbol(self, meta, c):
         key: SymKey = c[0]
+        function = getattr(self.scope, "functions", {}).get(key.key)
+        if function is not None:
+            text = self.text[key.start:key.end].strip()
+            if re.match(r"\s*(\\left\s*)?\(", self.text[key.end:]):
+                return Call(key, text, function[0], function[1])
+            return function[1]  # the bare name: the function at its own argument (∇𝓛)
         found = self.scope.lookup(key.key)
         if found is not None:
             return found
@@ -621,8 +648,8 @@ def _check_ambiguity(tree: Tree, scope: Any, text: str) -> None:
 
 
 def _resolvable(key: SymKey, scope: Any) -> bool:
-    """A declared name, an entry of one (X_{ij}) or a declared row/column (x_i)."""
-    if scope.lookup(key.key) is not None:
+    """A declared name, a student's function, an entry of one (X_{ij}) or a declared row/column (x_i)."""
+    if scope.lookup(key.key) is not None or key.key in getattr(scope, "functions", {}):
         return True
     if key.sub is None or _indices(key.sub) is None:
         return False
@@ -661,6 +688,21 @@ def symbol_key(text: str) -> str:
     """The lookup key of a spelling: '\\tilde{\\mathbf{w}}' → '~w', '\\Gamma_{\\text{new}}' → 'Gamma_new'."""
     tree = _parse_tree(text, start="name_only")
     return _transform(tree, None, text).key
+
+
+def function_head(text: str, scope: Any) -> tuple[str, Expr]:
+    """'\\mathcal{L}(\\tilde w)' → ('cal:L', the typed argument w); Unparsed when it is not f(argument)."""
+    tree = _parse_tree(text)
+    if not (isinstance(tree, Tree) and tree.data == "juxtapose" and len(tree.children) == 2):
+        raise Unparsed("not a function of an argument", 0)
+    head, args = tree.children
+    if not (isinstance(head, Tree) and head.data == "symbol" and isinstance(args, Tree) and args.data == "parens"):
+        raise Unparsed("not a function of an argument", 0)
+    key = _transform(head.children[0], scope, text).key
+    argument = _transform(args, scope, text)
+    if isinstance(argument, (Unknown, SymKey, Call)):
+        raise Unparsed("the argument of the function is not an expression", 0)
+    return key, argument
 
 
 def chain_name(text: str, scope: Any) -> str | None:
