@@ -4,7 +4,8 @@ A context is a TOML file (the built-in ``dropout`` ships as
 ``derivlab/checking/contexts/dropout.toml``; instructors pass their own path):
 size symbols, symbols with shapes, domains and spellings, random variables with
 their law and layout (``noise_laws``: Bernoulli, Normal/Gaussian, Rademacher,
-Uniform{a, b}; i.i.d. entries, one per row or one per column; exact moments in
+Uniform{a, b}; i.i.d. entries, one per row or one per column; a Bernoulli keep
+probability may be a d-vector, one per column of an n x d mask; exact moments in
 ``derivlab.derivations.moments``), and definitions written in the
 same LaTeX the students use, parsed by the checker's grammar (never eval'd).
 
@@ -33,7 +34,8 @@ DOMAINS = ("reals", "(0, 1)", "positive")
 
 @dataclass(frozen=True)
 class RandomSpec:
-    """``name`` has i.i.d. Bernoulli(``parameter``) entries (``parameter`` a deterministic scalar)."""
+    """``name`` has independent Bernoulli(``parameter``) entries: ``parameter`` a deterministic scalar
+    (i.i.d. entries), or a vector over the columns (entry (i, j) ~ Bernoulli(parameter_j))."""
 
     name: str
     parameter: Expr
@@ -213,7 +215,7 @@ def _build(data: dict, origin: str) -> Scope:
             if layout not in LAYOUTS:
                 raise InputError(f"context {where}: layout must be one of {', '.join(LAYOUTS)}")
             params = [parse_expression(t, scope) for t in texts]
-            _check_parameters(family, params, shape, where)
+            _check_parameters(family, params, shape, layout, where)
             if family == "Bernoulli" and layout == "entries":
                 scope.random[sym] = RandomSpec(sym, params[0], texts[0])
                 scope.noise[sym] = noise_laws.NoiseLaw(sym, family, texts, layout, "native")
@@ -240,17 +242,16 @@ def _build(data: dict, origin: str) -> Scope:
     return replace(scope, assumptions=assumptions, unknowns=unknowns)
 
 
-def _check_parameters(family: str, params: list, shape: tuple, where: str) -> None:
+def _check_parameters(family: str, params: list, shape: tuple, layout: str, where: str) -> None:
     for param in params:
         if any(v.random for v in _free_vars(param).values()):
             raise InputError(f"context {where}: a {family} parameter must not be random")
     if family == "Bernoulli" and not params[0].is_scalar:
-        if params[0].shape == (shape[1], 1) and shape[1] != 1:
-            raise InputError(
-                f"context {where}: a keep probability per column has exact moments (derivlab.derivations.moments."
-                "ColumnBernoulli) but the checker's evaluator takes one scalar parameter per random variable "
-                "(hook pending: per-entry parameters in evaluate.make_evaluator)")
-        raise InputError(f"context {where}: the Bernoulli parameter must be a scalar or a vector over the columns")
+        if params[0].shape != (shape[1], 1) or shape[1] == 1:
+            raise InputError(f"context {where}: the Bernoulli parameter must be a scalar or a vector over the "
+                             f"columns ({shape_text((shape[1], 1))})")
+        if layout != "entries":  # one keep probability per column: entry (i, j) ~ Bernoulli(p_j)
+            raise InputError(f"context {where}: a keep probability per column needs layout = \"entries\"")
     if family != "Bernoulli" and not all(p.is_scalar for p in params):
         raise InputError(f"context {where}: the {family} parameters must be scalars")
 

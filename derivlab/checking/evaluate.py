@@ -1,10 +1,12 @@
 """Exact evaluation of a typed expression at one point (sizes + rational values).
 
 Random variables stay SYMBOLIC (mask monomials, see ``exact.py``): an expectation
-is exact by linearity and E[∏_{m∈S} R_m] = p^|S|. Where an integrand is not
+is exact by linearity and E[∏_{m∈S} R_m] = ∏_{m∈S} p_m: p^|S| for a scalar keep
+probability, ∏ p_j over the entries' columns for a keep probability per column
+(a parameter that evaluates to a d-vector: R_ij ~ Bernoulli(p_j)). Where an integrand is not
 polynomial in the masks (a square root or an inverse of a random quantity), the
 expectation falls back to enumerating every mask (at most 2^12), weighting each
-by p^k (1-p)^(N-k).
+by ∏ p_m over the kept entries and ∏ (1 − p_m) over the dropped ones.
 """
 
 from __future__ import annotations
@@ -57,10 +59,16 @@ class Evaluator:
         for name, rows in point.values.items():
             self.env[name] = [[f.const(v) for v in row] for row in rows]
         self.random_params = random_params
-        self.params: dict[str, Fraction] = {}
+        self.params: dict[str, Fraction | None] = {}  # None: one parameter per column, in mask_params
+        self.mask_params: dict[int, Fraction] = {}  # mask id → its own parameter (per-column variables only)
+        columns: dict[str, tuple[Fraction, ...]] = {}
         for rv, param in random_params.items():
             value = self._deterministic(param)
-            self.params[rv] = value
+            if isinstance(value, tuple):
+                columns[rv] = value
+                self.params[rv] = None
+            else:
+                self.params[rv] = value
         self.concrete: dict[str, Matrix] = {}  # fixed 0/1 masks for FREE occurrences only
         self.bound: dict[str, int] = {}  # how many enclosing expectations bind each variable
         self.indices: dict[str, int] = dict(point.indices or {})  # 1-based values of the index letters
@@ -72,14 +80,34 @@ class Evaluator:
             coin = f.mask(rv) if shared_coin else None
             ids = [[coin if shared_coin else f.mask(rv) for _ in range(cols)] for _ in range(rows)]
             self.mask_ids[rv] = ids
+            if rv in columns:
+                self._column_parameters(rv, ids, columns[rv], shared_coin)
             self.env[rv] = [[f.mask_value(i) for i in row] for row in ids]
 
     # -- helpers
     def size(self, dim: Any) -> int:
         return 1 if dim == 1 else self.point.sizes[dim]
 
-    def _deterministic(self, expr: Expr) -> Fraction:
-        value = self.value(expr)[0][0]
+    def _deterministic(self, expr: Expr) -> Fraction | tuple[Fraction, ...]:
+        """A Bernoulli parameter's value: a rational in [0, 1], or a column vector of them (one per column)."""
+        m = self.value(expr)
+        if len(m) == 1 and len(m[0]) == 1:
+            return self._probability(m[0][0])
+        if any(len(row) != 1 for row in m):
+            raise EvalError("a Bernoulli parameter must be a scalar or a vector")
+        return tuple(self._probability(row[0]) for row in m)
+
+    def _column_parameters(self, rv: str, ids: list[list[int]], column: tuple[Fraction, ...], shared: bool) -> None:
+        """Entry (i, j) of ``rv`` gets the parameter ``column[j]``."""
+        if shared:  # the hints' one-coin semantics needs one parameter
+            raise EvalError(f"one coin for every entry of {rv} has no single keep probability (one per column)")
+        if ids and len(ids[0]) != len(column):
+            raise EvalError(f"{rv} has {len(ids[0])} columns but {len(column)} keep probabilities")
+        for row in ids:
+            for mid, q in zip(row, column):
+                self.mask_params[mid] = q
+
+    def _probability(self, value: Scalar) -> Fraction:
         if not value:
             return Fraction(0)
         if len(value) != 1 or next(iter(value)) != (self.field.empty, 1):
@@ -319,7 +347,7 @@ class Evaluator:
         finally:
             for rv in expr.bound:
                 self.bound[rv] -= 1
-        return self._map(body, lambda x: self.field.expect(x, expr.bound, self.params))
+        return self._map(body, lambda x: self.field.expect(x, expr.bound, self.params, self.mask_params))
 
     def _enumerate(self, expr: Expectation) -> Matrix:
         """E by summing over every mask of the bound variables (non-polynomial integrands)."""
@@ -340,7 +368,10 @@ class Evaluator:
                 for c, (rv, i, j) in enumerate(cells):
                     on = (bits >> c) & 1
                     self.env[rv][i][j] = f.const(on)
-                    weight *= self.params[rv] if on else 1 - self.params[rv]
+                    q = self.params[rv]
+                    if q is None:
+                        q = self.mask_params[self.mask_ids[rv][i][j]]
+                    weight *= q if on else 1 - q
                 if not weight:
                     continue
                 value = self._map(self.value(expr.body), lambda x: f.scale(x, weight))

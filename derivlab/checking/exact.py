@@ -5,7 +5,9 @@ A value is a dict ``{(mask, s): coefficient}`` meaning
 
 * Masks: R_m ∈ {0, 1}, so R_m² = R_m (IDEMPOTENT: masks are sets) and two
   multilinear polynomials are equal as functions of the masks iff their
-  coefficients are equal. E[∏_{m ∈ S} R_m] = p^|S| for independent entries.
+  coefficients are equal. E[∏_{m ∈ S} R_m] = ∏_{m ∈ S} p_m for independent entries:
+  p^|S| when the variable has one parameter, a product of per-entry parameters
+  when it has one per column (R_ij ~ Bernoulli(p_j)).
 * Radicals: a term carries √s for a SQUAREFREE integer s (s = 1: rational), found
   by factoring (column norms of X, √λ). The √s of distinct squarefree s are linearly
   independent over Q, so the representation is canonical: a value is zero iff its
@@ -172,8 +174,10 @@ class Field:
             raise EvalError("division by zero")
         return self.scale(numerator, 1 / q)
 
-    def expect(self, a: Scalar, bound: Iterable[str], params: dict[str, Fraction]) -> Scalar:
-        """E over the masks owned by ``bound``: each bound mask factor becomes its parameter."""
+    def expect(self, a: Scalar, bound: Iterable[str], params: dict[str, Fraction | None],
+               per_mask: dict[int, Fraction] | None = None) -> Scalar:
+        """E over the masks owned by ``bound``: each bound mask factor becomes its parameter,
+        ``params[rv]``, or ``per_mask[mask id]`` where ``params[rv]`` is None (one parameter per entry)."""
         bound = set(bound)
         out: dict = {}
         owner = self.owner
@@ -182,7 +186,8 @@ class Field:
             for mid in m:
                 rv = owner[mid]
                 if rv in bound:
-                    c = c * params[rv]
+                    q = params[rv]
+                    c = c * (q if q is not None else per_mask[mid])  # type: ignore[index]
                 else:
                     keep.append(mid)
             mask = (frozenset(keep) if self.idempotent else tuple(keep)) if len(keep) != len(m) else m

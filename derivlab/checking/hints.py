@@ -89,6 +89,7 @@ def second_moment(lhs: Expr, rhs: Expr, scope: Any, judge: _Judge) -> str | None
         spec = next(iter(scope.random.values()))
         rv, q = spec.name, spec.parameter_text
         entry = f"{rv}_i" if scope.variables[rv].shape[1] == 1 else f"{rv}_ij"
+        q = q if spec.parameter.is_scalar else f"{q}_j"  # a keep probability per column
         return f"E[{entry}²] = {q}, not {q}²: a mask entry is 0 or 1, so {entry}² = {entry}."
     return None
 
@@ -96,6 +97,10 @@ def second_moment(lhs: Expr, rhs: Expr, scope: Any, judge: _Judge) -> str | None
 def dropped_diag(lhs: Expr, rhs: Expr, scope: Any, judge: _Judge) -> str | None:
     message = ("The diag was dropped: E[(R⊙X)ᵀ(R⊙X)] = p² XᵀX + p(1−p) diag(XᵀX); only the diagonal "
                "gets the extra p(1−p), because different entries of R are independent.")
+    p = _parameter(scope)
+    if p is not None and not p.is_scalar:  # a keep probability per column
+        message = ("The diag was dropped: E[(R⊙X)ᵀ(R⊙X)] = diag(p) XᵀX diag(p) + diag(p⊙(𝟏−p)) diag(XᵀX); only "
+                   "the diagonal gets the extra p_j(1−p_j), because different entries of R are independent.")
     if _has_expectation(lhs, rhs) and judge.holds(rhs, shared_coin=True):
         return message
     for path, node in positions(rhs):
@@ -156,7 +161,7 @@ def wrong_scalar_factor(lhs: Expr, rhs: Expr, scope: Any, judge: _Judge) -> str 
 
 def missing_keep_probability(lhs: Expr, rhs: Expr, scope: Any, judge: _Judge) -> str | None:
     p = _parameter(scope)
-    if p is None:
+    if p is None or not p.is_scalar:  # a keep probability per column is no scalar factor
         return None
     for path, node in positions(rhs):
         if isinstance(node, Var) and not node.random and not node.is_scalar:
@@ -232,7 +237,7 @@ def _factor_candidates(scope: Any) -> list[tuple[str, Expr]]:
     from derivlab.checking.parse import parse_expression
 
     specs = list(scope.random.values())
-    if not specs:
+    if not specs or not specs[0].parameter.is_scalar:  # the templates are scalar in the keep probability
         return []
     q = specs[0].parameter_text
     out = []

@@ -4,7 +4,7 @@ Laws (parameters are LaTeX scalars the checker's grammar reads, never eval'd):
 
 * ``Bernoulli(p)`` — p a scalar; with ``layout = "entries"`` this is the checker's native keep mask;
   ``Bernoulli(p)`` with p a VECTOR of length d (``[symbols.p] shape = ["d"]``) is a keep probability
-  per column;
+  per column (R_ij ~ Bernoulli(p_j) independent; ``layout = "entries"`` only), native too;
 * ``Normal(mu, v)`` / ``Gaussian(mu, v)`` — v the VARIANCE (write ``\\sigma^2``);
 * ``Rademacher`` — ±1 with probability 1/2;
 * ``Uniform{a, b}`` — the two values a and b with probability 1/2 each.
@@ -12,7 +12,8 @@ Laws (parameters are LaTeX scalars the checker's grammar reads, never eval'd):
 Every law has exact moments (``derivlab.derivations.moments``; Gaussian ones by Isserlis):
 ``NoiseLaw.spec(values)`` gives the ``NoiseSpec`` at given parameter values, so E, Var and Cov of
 any monomial are exact rationals. The checker's evaluator (``evaluate.py`` / ``exact.py``) reads
-only i.i.d. Bernoulli(scalar) masks, so a context LOWERS each law to such a mask ("the coin"):
+only independent Bernoulli masks, each entry with its own parameter (one scalar for the variable, or
+the column's entry of a vector), so a context LOWERS every other law to such a mask ("the coin"):
 
 * exact for every polynomial: Bernoulli with one variable per row / column (N = c 𝟏_dᵀ, 𝟏_n cᵀ),
   Rademacher (2c − 𝟏, c ~ Bernoulli(1/2)), Uniform{a, b} (a + (b − a)c), in every layout;
@@ -21,8 +22,9 @@ only i.i.d. Bernoulli(scalar) masks, so a context LOWERS each law to such a mask
   inside expectations and ≤ 1 outside them (all of a quadratic loss); beyond that a step may be
   misjudged, so the scope records it in ``assumptions`` and the context must opt in with
   ``checked_as = "two-point"``;
-* per-column Bernoulli has no lowering (the evaluator takes one scalar parameter per variable):
-  loading it is an input error naming the missing hook.
+* per-column Bernoulli needs no lowering: the evaluator gives mask entry (i, j) the parameter p_j
+  (``Field.expect`` with per-mask parameters), the SymPy cross-check likewise; per row, or with the
+  rows/columns layouts, it is an input error.
 """
 
 from __future__ import annotations

@@ -3,7 +3,8 @@
 The typed tree (never the student's text) is turned into SymPy matrices whose
 entries are symbols (X[0,1], p, R[1,0], ...); expectations use
 ``derivlab.derivations.bernoulli_moments.expect_polynomial`` (the proofs' moment
-rule), and masks left outside every expectation are reduced with R² = R. The
+rule) with each mask entry's own keep probability (p, or p[j,0] for a keep
+probability per column), and masks left outside every expectation are reduced with R² = R. The
 step is confirmed when SymPy shows lhs − rhs ≡ 0 at that size.
 """
 
@@ -41,7 +42,10 @@ class SymbolicModel:
             if var.random:
                 self.masks[name] = [s for row in entries for s in row]
         self.indices: dict[str, int] = {}
-        self.params = {rv: self.value(spec.parameter)[0, 0] for rv, spec in scope.random.items()}
+        self.keep: dict[sp.Symbol, Any] = {}  # mask entry → its keep probability
+        for rv, spec in scope.random.items():
+            if rv in self.masks:
+                self.keep.update(_keep_probabilities(self.symbols[rv], self.value(spec.parameter)))
 
     def size(self, dim: Any) -> int:
         return 1 if dim == 1 else self.sizes[dim]
@@ -52,9 +56,8 @@ class SymbolicModel:
     def _expectation(self, e: Expectation) -> sp.Matrix:
         body = self.value(e.body)
         masks = [s for rv in e.bound for s in self.masks[rv]]
-        param = self.params[e.bound[0]] if len({str(self.params[rv]) for rv in e.bound}) == 1 else None
-        if param is None:
-            raise ValueError("expectations over variables with different parameters")
+        keep = [self.keep[s] for s in masks]
+        param = keep[0] if keep and all(q == keep[0] for q in keep) else keep  # one parameter: p^k, as before
         return body.applyfunc(lambda x: expect_polynomial(x, masks, param))
 
     def _index(self, term: Any) -> int:
@@ -96,6 +99,15 @@ class SymbolicModel:
         if not masks or not x.has(*masks):
             return x
         return x.replace(lambda t: t.is_Pow and t.base in masks and t.exp.is_positive, lambda t: t.base)
+
+
+def _keep_probabilities(mask: sp.Matrix, parameter: sp.Matrix) -> dict[sp.Symbol, Any]:
+    """Entry (i, j) of ``mask`` ↦ the scalar parameter, or entry j of a parameter vector (one per column)."""
+    if parameter.shape == (1, 1):
+        return {s: parameter[0, 0] for s in mask}
+    if parameter.shape != (mask.cols, 1):
+        raise ValueError(f"a {mask.rows}x{mask.cols} mask with a {parameter.rows}x{parameter.cols} parameter")
+    return {mask[i, j]: parameter[j, 0] for i in range(mask.rows) for j in range(mask.cols)}
 
 
 def _diag_part(model: SymbolicModel, e: DiagPart) -> sp.Matrix:

@@ -6,7 +6,9 @@ a monomial in distinct entries is the product of their moments:
 
     E[∏ R_ij^{k_ij}] = p^{#{(i, j) : k_ij ≥ 1}}.
 
-Every expectation of a polynomial in mask entries follows by linearity.
+Every expectation of a polynomial in mask entries follows by linearity. With a
+keep probability per entry (R_ij ~ Bernoulli(p_j), one per column) the same rule
+gives E[∏ R_m^{k_m}] = ∏_{m : k_m ≥ 1} p_m.
 """
 
 from __future__ import annotations
@@ -17,7 +19,10 @@ import sympy as sp
 
 
 def monomial_expectation(exponents: Iterable[int], p: Any) -> Any:
-    """E[∏_m R_m^{k_m}] for independent Bernoulli(p) entries: p to the number of k_m ≥ 1."""
+    """E[∏_m R_m^{k_m}] for independent Bernoulli entries: p to the number of k_m ≥ 1, or, for ``p`` a
+    sequence (one keep probability per entry, aligned with ``exponents``), ∏ p_m over the k_m ≥ 1."""
+    if isinstance(p, (list, tuple)):
+        return sp.Mul(*[q for k, q in zip(exponents, p, strict=True) if k > 0])
     return p ** sum(1 for k in exponents if k > 0)
 
 
@@ -26,10 +31,13 @@ def expect_polynomial(expr: Any, mask_symbols: Sequence[sp.Symbol], p: Any) -> A
 
     Exact: expands ``expr`` as a polynomial in the mask entries (coefficients
     may be any SymPy expressions free of the mask) and applies the monomial
-    rule term by term.
+    rule term by term. ``p`` is one keep probability for every entry, or a
+    list/tuple of one per entry of ``mask_symbols`` (a keep probability per column).
     """
     if not mask_symbols:
         return expr
+    if isinstance(p, (list, tuple)) and len(p) != len(mask_symbols):
+        raise ValueError(f"{len(mask_symbols)} mask entries but {len(p)} keep probabilities")
     poly = sp.Poly(sp.expand(expr), *mask_symbols)
     total = sp.Integer(0)
     for monom, coeff in poly.terms():

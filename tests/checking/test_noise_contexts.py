@@ -96,8 +96,13 @@ def test_uniform_pair_one_variable_per_column():
 
 
 def test_laws_that_the_evaluator_cannot_read_are_one_line_input_errors():
-    with pytest.raises(InputError, match="per column"):
-        context_from_toml(HEADER + '[symbols.q]\nshape = ["d"]\n[symbols.S]\nshape = ["n", "d"]\n'
+    per_column = HEADER + '[symbols.q]\nshape = ["d"]\ndomain = "(0, 1)"\n[symbols.S]\nshape = ["n", "d"]\n' \
+        'random = "Bernoulli(q)"\n'
+    assert context_from_toml(per_column).random["S"].parameter.shape == ("d", 1)  # read: one per column
+    with pytest.raises(InputError, match="per column needs layout"):
+        context_from_toml(per_column + 'layout = "rows"\n')
+    with pytest.raises(InputError, match="vector over the columns"):  # one per ROW is not a law we read
+        context_from_toml(HEADER + '[symbols.q]\nshape = ["n"]\n[symbols.S]\nshape = ["n", "d"]\n'
                           'random = "Bernoulli(q)"\n')
     with pytest.raises(InputError, match="checked_as"):
         context_from_toml(HEADER + '[symbols.S]\nshape = ["n", "d"]\nrandom = "Normal(0, p)"\n')
