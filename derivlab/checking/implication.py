@@ -154,8 +154,8 @@ def _one_way(condition: Equation, conclusion: Equation, u: Var, scope: Any, seed
               f"invertible) computed exactly and the conclusion checked there, at {RANDOM_POINTS} random rational "
               f"points at each size in {tested}; TESTED at these sizes, "
               f"not proved for every size")
-    return Outcome("valid", method, f"the conclusion holds at the solution of the condition at every test point; "
-                                    f"needs the matrix of the condition to be invertible", None, None,
+    return Outcome("valid", method, "the conclusion holds at the solution of the condition at every test point; "
+                                    "needs the matrix of the condition to be invertible", None, None,
                    tuple(assignments))
 
 

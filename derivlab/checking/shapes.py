@@ -14,7 +14,7 @@ from derivlab.checking import limits
 from dataclasses import replace
 
 from derivlab.checking.expr import (
-    SCALAR, UNSIZED, Add, Condition, Const, DiagOf, DiagPart, Divide, Entry, Expectation, Expr, Gradient, Hadamard,
+    SCALAR, Add, Condition, Const, DiagOf, DiagPart, Divide, Entry, Expectation, Expr, Gradient, Hadamard,
     Identity, Indicator, MatMul, Named, Neg, Norm, Ones, Power, Scale, Slice, Sum, Trace, Transpose, Var, describe,
     dispatch, is_diagonal, is_unsized, shape_text, walk,
 )
