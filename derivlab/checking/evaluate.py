@@ -311,6 +311,8 @@ class Evaluator:
         """∂f/∂w_ij exactly: f is a polynomial of degree ≤ k in w (``variable_degree``), so along one coordinate
         it is fixed by k + 1 values, and its derivative at the point is a rational combination of them."""
         f = self.field
+        if expr.degree == 0 or expr.wrt not in self.env:  # the body does not depend on the variable
+            return [[{} for _ in range(self.size(expr.shape[1]))] for _ in range(self.size(expr.shape[0]))]
         nodes = interpolation_nodes(expr.degree)
         weights = derivative_weights(nodes)
         base = self.env[expr.wrt]

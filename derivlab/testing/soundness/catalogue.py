@@ -29,6 +29,7 @@ from derivlab.testing.soundness.terms import (
     add,
     diag,
     frac,
+    grad,
     had,
     mul,
     neg,
@@ -126,4 +127,14 @@ def true_steps() -> list[tuple[str, Term, Term]]:
         ("half-objective", mul(num("1/2"), sq_norm(sub(Y, mul(X, W)))),
          mul(num("1/2"), mul(T(sub(Y, mul(X, W))), sub(Y, mul(X, W))))),
         ("negated", neg(mul(2, P, T(W), T(X), Y)), mul(-2, P, T(Y), X, W)),
+        # gradients (the minimiser): ∇_w of the objective and of its pieces
+        ("gradient-objective", grad(obj), add(mul(-2, P, T(X), sub(Y, mul(P, X, W))),
+                                             mul(2, P, ONE_MINUS_P, pw(GAMMA, 2), W))),
+        ("gradient-route", grad(route), sub(mul(2, add(mul(pw(P, 2), GRAM), mul(P, ONE_MINUS_P, diag(GRAM))), W),
+                                            mul(2, P, T(X), Y))),
+        ("gradient-residual", grad(_residual(num(1))), mul(-2, T(X), sub(Y, mul(X, W)))),
+        ("gradient-penalty", grad(sq_norm(mul(GAMMA, W))), mul(2, diag(GRAM), W)),
+        ("gradient-quadratic", grad(mul(T(W), GRAM, W)), mul(2, GRAM, W)),
+        ("gradient-linear", grad(mul(T(W), T(X), Y)), mul(T(X), Y)),
+        ("gradient-of-E", grad(E(mul(T(W), T(MASKED), MASKED, W))), mul(2, second_closed, W)),
     ]

@@ -178,6 +178,8 @@ class _Evaluator:
         if isinstance(t, Num):
             return np.array([[[t.value]]], dtype=object)
         kind = t.kind
+        if kind == "grad":
+            return self._grad(t.children[0])
         if kind == "E":
             body = self(t.children[0])
             if body.shape[0] == 1:
@@ -185,6 +187,28 @@ class _Evaluator:
             return (body * self.masks_and_weights()[1]).sum(axis=0, keepdims=True)
         a = [self(c) for c in t.children]
         return getattr(self, "_" + kind)(t, *a)
+
+    def _grad(self, body: Term) -> np.ndarray:
+        """∇_w body, exactly: a central-difference stencil that is exact for polynomials of degree ≤ 6 in w
+        (the body's degree is checked first; anything else is not a polynomial in w: Undefined)."""
+        degree = degree_in_w(body)
+        if degree is None or degree > 6:
+            raise Undefined("the gradient of something that is not a polynomial of degree <= 6 in w")
+        pt = self.point
+        base = pt.values["w"]
+        columns = []
+        for j in range(base.shape[1]):
+            acc = None
+            for shift, weight in STENCIL:
+                moved = base.astype(object).copy()
+                moved[0, j, 0] = moved[0, j, 0] + shift
+                value = _Evaluator(Point(pt.n, pt.d, pt.p, {**pt.values, "w": moved}, pt.seed))(body)
+                if not _is_scalar(value):
+                    raise IllTyped("the gradient of a non-scalar")
+                term = value * weight
+                acc = term if acc is None else acc + term
+            columns.append(acc)
+        return np.concatenate(columns, axis=1)
 
     # ---- one method per operator ----
     def _add(self, t, a, b):
@@ -270,6 +294,40 @@ class _Evaluator:
             raise Undefined("division by zero")
         inv = np.vectorize(lambda v: 1 / _as_fraction(v), otypes=[object])(b)
         return a.astype(object) * inv
+
+
+# f'(0) = Σ weight · f(shift), exact for every polynomial of degree ≤ 6
+STENCIL = ((-3, Fraction(-1, 60)), (-2, Fraction(9, 60)), (-1, Fraction(-45, 60)), (1, Fraction(45, 60)),
+           (2, Fraction(-9, 60)), (3, Fraction(1, 60)))
+
+
+def degree_in_w(t: Term) -> int | None:
+    """The degree of ``t`` as a polynomial in the entries of w; None when it is not one."""
+    if isinstance(t, Sym):
+        return 1 if t.name == "w" else 0
+    if isinstance(t, Num):
+        return 0
+    a = [degree_in_w(c) for c in t.children]
+    if any(x is None for x in a):
+        return None
+    k = t.kind
+    if k in ("add", "sub"):
+        return max(a)
+    if k in ("mul", "had"):
+        return a[0] + a[1]
+    if k in ("neg", "T", "E", "diag", "tr"):
+        return a[0]
+    if k == "pow":
+        return a[0] * t.k
+    if k == "sqnorm":
+        return 2 * a[0]
+    if k in ("norm", "sqrt", "abs"):
+        return 0 if a[0] == 0 else None
+    if k == "frac":
+        return a[0] if a[1] == 0 else None
+    if k == "grad":
+        return max(0, a[0] - 1)
+    raise ValueError(f"no degree rule for {k}")
 
 
 def _equal(u: Any, v: Any) -> bool:

@@ -49,6 +49,9 @@ OPTIONS: dict[str, tuple] = {
     "text_number": (r"\text{{{}}}", r"\textrm{{{}}}", r"\mbox{{{}}}"),
     "text_symbol": (r"\textbf{{{}}}", r"\text{{{}}}", r"\textrm{{{}}}", r"\mbox{{{}}}"),
     "masked_parens": (True, True, True, False),  # (R ⊙ X) w, or R ⊙ X w (the same, left to right)
+    "grad": (r"\nabla_{{{w}}}\left({body}\right)", r"\nabla_{w}\left({body}\right)",
+             r"\frac{{\partial}}{{\partial {w}}}\left({body}\right)", r"\nabla_{{{w}}}\Big({body}\Big)",
+             r"\frac{{\partial}}{{\partial {w}}}\left[{body}\right]"),
 }
 
 
@@ -79,6 +82,7 @@ class Spelling:
     text_number: str
     text_symbol: str
     masked_parens: bool
+    grad: str
 
 
 def draw_spelling(choose: Choose) -> Spelling:
@@ -191,6 +195,8 @@ def _r(t: Term, s: Spelling, out: _Out) -> tuple[str, int]:
         return s.norm.format(body, sup), _ATOM
     if k == "E":
         return s.E.format(_r(c[0], s, out)[0]), _ATOM
+    if k == "grad":  # ∇ takes the product after it (like a sum): bracketed when a product or power follows
+        return s.grad.format(w=s.w, body=_r(c[0], s, out)[0]), _MUL
     if k == "diag":
         return s.diag.format(_r(c[0], s, out)[0]), _ATOM
     if k == "tr":

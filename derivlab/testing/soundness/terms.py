@@ -46,13 +46,14 @@ class Num(Term):
 class Op(Term):
     """An operator node: ``kind`` names the operation, ``children`` its operands, ``k`` a power."""
 
-    kind: str  # add sub neg mul had T pow sqnorm norm E diag sqrt tr abs frac
+    kind: str  # add sub neg mul had T pow sqnorm norm E diag sqrt tr abs frac grad (∇ with respect to w)
     children: tuple = ()
     k: int = 0
     style: str = field(default="", compare=False)
 
 
-KINDS = ("add", "sub", "neg", "mul", "had", "T", "pow", "sqnorm", "norm", "E", "diag", "sqrt", "tr", "abs", "frac")
+KINDS = ("add", "sub", "neg", "mul", "had", "T", "pow", "sqnorm", "norm", "E", "diag", "sqrt", "tr", "abs", "frac",
+         "grad")
 
 X, Y, W, P, R = Sym("X", "nd"), Sym("y", "n"), Sym("w", "d"), Sym("p"), Sym("R", "nd")
 W_NEW, GAMMA, LAMBDA, GAMMA_NEW = Sym("w_new", "d"), Sym("Gamma", "dd"), Sym("lambda"), Sym("Gamma_new", "dd")
@@ -127,6 +128,11 @@ def absolute(a) -> Term:
     return Op("abs", (a,))
 
 
+def grad(a) -> Term:
+    """∇_w a: the gradient of the scalar ``a`` with respect to w (a d-vector)."""
+    return Op("grad", (a,))
+
+
 def frac(a, b) -> Term:
     return Op("frac", (a if isinstance(a, Term) else num(a), b if isinstance(b, Term) else num(b)))
 
@@ -173,4 +179,5 @@ def _plain(t: Term) -> str:
     return {"neg": lambda: f"-({a[0]})", "T": lambda: f"({a[0]})ᵀ", "pow": lambda: f"({a[0]})^{t.k}",
             "sqnorm": lambda: f"‖{a[0]}‖²", "norm": lambda: f"‖{a[0]}‖", "E": lambda: f"E[{a[0]}]",
             "diag": lambda: f"diag({a[0]})", "sqrt": lambda: f"√({a[0]})", "tr": lambda: f"tr({a[0]})",
-            "abs": lambda: f"|{a[0]}|", "frac": lambda: f"({a[0]})/({a[1]})"}[t.kind]()
+            "abs": lambda: f"|{a[0]}|", "frac": lambda: f"({a[0]})/({a[1]})",
+            "grad": lambda: f"∇_w({a[0]})"}[t.kind]()
