@@ -260,7 +260,9 @@ def check_derivation_text(text: str, *, context: str | Scope = "dropout", seed: 
     notes += [f"{_place(doc.where, p.offset)}: {p.reason}" for p in doc.problems]
     notes += [f"line {doc.where.line_col(offset)[0]}: {note}" for offset, note in doc.notes]
     steps: list[StepVerdict] = []
-    scoped = _scoped_pairs(doc, scope, notes)
+    listed = list(_scoped_pairs(doc, scope, notes))
+    scope_at = {eq: step_scope for _i, _l, _r, eq, step_scope in listed}  # a conclusion is read in its own scope
+    scoped = iter(listed)  # one iterator: the steps left when the budget runs out are listed from it
     premises = {premise: conclusion for conclusion, (premise, _kind) in doc.links.items()}
     by_offset = {eq: (lhs, rhs) for lhs, rhs, eq in doc.pairs}
     conditions: dict[int, Any] = {}  # conclusion '=' offset → (the condition, the unknown)
@@ -285,12 +287,14 @@ def check_derivation_text(text: str, *, context: str | Scope = "dropout", seed: 
             steps.append(check_implication(index, line, condition, lhs, rhs, unknown, step_scope, doc.where,
                                            both_ways=doc.links[eq_offset][1] == "iff", seed=seed, deadline=deadline))
             if eq_offset in premises and premises[eq_offset] in by_offset:  # what it concluded implies the next
-                found = read_condition(lhs, rhs, *by_offset[premises[eq_offset]], step_scope, concluded=True)
+                found = read_condition(lhs, rhs, *by_offset[premises[eq_offset]], step_scope, concluded=True,
+                                       conclusion_scope=scope_at[premises[eq_offset]])
                 if found is not None:
                     conditions[premises[eq_offset]] = found
             continue
         if eq_offset in premises and premises[eq_offset] in by_offset:
-            found = read_condition(lhs, rhs, *by_offset[premises[eq_offset]], step_scope)
+            found = read_condition(lhs, rhs, *by_offset[premises[eq_offset]], step_scope,
+                                   conclusion_scope=scope_at[premises[eq_offset]])
             if found is not None:
                 conditions[premises[eq_offset]] = found
                 steps.append(condition_verdict(index, line, lhs, rhs, found, doc, eq_offset, step_scope, seed=seed,
@@ -480,10 +484,11 @@ def check_step(index: int, line: int, lhs: Expression, rhs: Expression, scope: S
 
 
 def read_condition(lhs: Expression, rhs: Expression, concl_lhs: Expression, concl_rhs: Expression, scope: Scope, *,
-                   concluded: bool = False):
+                   concluded: bool = False, conclusion_scope: Scope | None = None):
     """(the condition, the unknown) when ``lhs = rhs`` is an equation the next step solves (``implication``), else
     None (then it is an ordinary step). Nothing here is judged: an unreadable side makes it an ordinary step.
-    ``concluded``: ``lhs = rhs`` is itself the conclusion of an implication, so any system for the unknown is one."""
+    ``concluded``: ``lhs = rhs`` is itself the conclusion of an implication, so any system for the unknown is one.
+    ``conclusion_scope``: the definitions in force at the conclusion (made between the two steps), else ``scope``."""
     from derivlab.checking.implication import Equation, is_condition
     from derivlab.checking.indices import bind_step
     from derivlab.checking.parse import fit_sides, parse_side
@@ -495,9 +500,10 @@ def read_condition(lhs: Expression, rhs: Expression, concl_lhs: Expression, conc
                              f"{lhs.latex()} = {rhs.latex()}")
     except StepFailure:
         return None
+    later = conclusion_scope or scope  # definitions made between the two steps are in force at the conclusion
     try:  # a conclusion that cannot be read is reported at its own step; a zero-side condition does not need it
-        conclusion = Equation(*fit_sides(*bind_step(parse_side(concl_lhs.text, scope)[0],
-                                                    parse_side(concl_rhs.text, scope)[0])))
+        conclusion = Equation(*fit_sides(*bind_step(parse_side(concl_lhs.text, later)[0],
+                                                    parse_side(concl_rhs.text, later)[0])))
     except StepFailure:
         conclusion = None
     unknown = is_condition(condition, conclusion, scope, concluded=concluded)
