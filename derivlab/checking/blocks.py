@@ -268,9 +268,11 @@ def _segments(span: Span) -> tuple[list[Span], list[tuple[int, str]]]:
     start, end, kind_before = 0, pieces[0][1], pieces[0][2]
     links: list[str] = []
     current_has_eq = _has_equality(span.sub(0, end))
+    seen = ""  # the connective met since the current segment began ("\\text{hence}\\quad": across blank pieces)
     for a, b, kind in pieces[1:]:
         piece = span.sub(a, b)
         piece_has_eq = _has_equality(piece)
+        seen = prose.connective(kind_before) or seen
         if kind_before.strip(" ") == _COLUMN and not piece_has_eq:
             if "=" in piece.text:
                 notes.append((piece.start, f"'{_short(piece)}' in a reason column is not read as a step"))
@@ -280,7 +282,8 @@ def _segments(span: Span) -> tuple[list[Span], list[tuple[int, str]]]:
             end = b  # after 'where' / 'let' / 'setting' …: the rest of the row is definitions
         elif piece_has_eq and current_has_eq:
             segments.append((start, end))
-            links.append(prose.connective(kind_before))
+            links.append(seen)
+            seen = ""
             start, end = a, b
         else:
             end = b

@@ -519,6 +519,9 @@ def condition_verdict(index: int, line: int, lhs: Expression, rhs: Expression, f
 
     condition, unknown = found
     base = dict(index=index, line=line, lhs_latex=lhs.latex(), rhs_latex=rhs.latex())
+    if _gradient_set_to_zero(condition):
+        return StepVerdict(**base, verdict="valid", method="condition",
+                           message=f"a gradient set to zero: a condition on {unknown.name} that the next step solves")
     k = next((i for i, c in enumerate(doc.chains) if eq_offset in c.equals), None)
     chain = doc.chains[k] if k is not None else None
     if chain is not None and chain.equals.index(eq_offset) > 0 and _starts_with_gradient(chain, scope):
@@ -553,6 +556,17 @@ def condition_verdict(index: int, line: int, lhs: Expression, rhs: Expression, f
     return StepVerdict(**base, verdict="unknown", method="condition",
                        message=f"a condition on {unknown.name} that this write-up does not derive: write the "
                                f"gradient first (∇_{unknown.name} f = … = 0), or restate the one derived just before")
+
+
+def _gradient_set_to_zero(condition) -> bool:
+    """∇f = 0 written as it is: one side a gradient (times constants), the other zero."""
+    from derivlab.checking.expr import Gradient
+    from derivlab.checking.implication import is_zero
+
+    for side, other in ((condition.lhs, condition.rhs), (condition.rhs, condition.lhs)):
+        if is_zero(other) and isinstance(side, Gradient):
+            return True
+    return False
 
 
 def _starts_with_gradient(chain, scope: Scope) -> bool:

@@ -253,7 +253,33 @@ class Evaluator:
                 acc = f.add(acc, f.mul(x, x))
         return acc
 
+    def _even_power_of_root(self, expr: Power) -> Matrix | None:
+        """(M^{1/2})^{2m} = M^m (Γ² = diag(XᵀX), (√λ)² = λ) where the root exists: the root is never taken, so
+        no square root enters the field or its sign tests (the value is even in it). None: not this case."""
+        k = expr.exponent
+        if k.denominator != 1 or k <= 0 or int(k) % 2:
+            return None
+        inner = expr.base
+        while isinstance(inner, Named):
+            inner = inner.body
+        if not (isinstance(inner, Power) and inner.exponent == Fraction(1, 2)):
+            return None
+        m = self.value(inner.base)
+        f, half = self.field, int(k) // 2
+        for i, row in enumerate(m):
+            for j, x in enumerate(row):
+                if x and (len(x) != 1 or next(iter(x)) != (f.empty, 1)):
+                    return None  # masks or radicals inside: the general path
+                if i == j and x and next(iter(x.values())) < 0:
+                    raise EvalError("square root of a negative number")
+        if len(m) == 1 and len(m[0]) == 1:
+            return [[f.power(m[0][0], half)]]
+        return [[f.power(x, half) if i == j else {} for j, x in enumerate(row)] for i, row in enumerate(m)]
+
     def _power(self, expr: Power) -> Matrix:
+        shortcut = self._even_power_of_root(expr)
+        if shortcut is not None:
+            return shortcut
         f, k = self.field, expr.exponent
         if isinstance(expr.base, Norm) and k.denominator == 1 and k % 2 == 0:
             return [[f.power(self._sum_of_squares(expr.base.arg), int(k) // 2)]]

@@ -25,7 +25,7 @@ from lark.visitors import Transformer_NonRecursive
 
 from derivlab.checking import limits, shapes
 from derivlab.checking.delimiters import COMMAND, mark_delimiters
-from derivlab.checking.expr import SCALAR, Condition, Const, Expr, depth, describe
+from derivlab.checking.expr import SCALAR, Condition, Const, Expr, Var, depth, describe
 from derivlab.checking.failures import IllTyped, StepFailure, Undecided, Unparsed
 from derivlab.checking.indices import resolve, split_condition
 
@@ -254,6 +254,13 @@ class ToExpression(Transformer_NonRecursive):
         if not isinstance(c[2], Expr) or not c[2].is_scalar:
             raise IllTyped(f"the exponent of {c[0].src or 'this power'} must be a number")
         return self._power(c[0], shapes.constant_value(c[2]), meta)
+
+    def optimum(self, meta, c):
+        """w^*: the variable itself, written at its optimum (a conclusion "w^* = …" states that value)."""
+        self._need(c[0])
+        if not isinstance(c[0], Var) or c[0].random:
+            raise IllTyped(f"^* marks the optimum of a variable of the problem, not of {describe(c[0])}")
+        return c[0]
 
     def power_letter(self, meta, c):
         raise Unparsed(f"the exponent ^{c[2]} must be a number", meta.start_pos)

@@ -43,10 +43,10 @@ IMPLYING = re.compile(r"^[\s,;.]*(hence|thus|so|therefore|which\s+gives|giving|t
                       r"implies|i\.e\.\s+solving|solving(\s+for\s+\S+)?)[\s,;.:]*$", re.I)
 IMPLICATION_ARROW = re.compile(r"\\(implies|Rightarrow|Longrightarrow|therefore)(?![a-zA-Z])|⟹|⇒")
 EQUIVALENCE_ARROW = re.compile(r"\\(iff|Leftrightarrow|Longleftrightarrow)(?![a-zA-Z])|⟺|⇔")
-_TRAILING_CONNECTIVE = re.compile(
-    r"(?:^|[\s,;.:(])(hence|thus|so|therefore|which\s+gives|giving|this\s+gives|we\s+get|we\s+obtain|"
-    r"implies|solving(?:\s+for\s+\$[^$]{1,30}\$|\s+for\s+\S+)?|\$\s*\\(?:implies|Rightarrow|Longrightarrow)\s*\$)"
-    r"[\s,;.:]*$", re.I)
+_SENTENCE_CONNECTIVE = re.compile(
+    r"(?:^|[\s,;:(])(hence|thus|therefore|so(?!\s+that)|gives|giving|which\s+gives|we\s+get|we\s+obtain|"
+    r"implies|implying|solving|\\(?:implies|Rightarrow|Longrightarrow))(?=[\s,;.:)]|$)", re.I)
+_SENTENCE_END = re.compile(r"[.!?](?:\s|$)|\n\s*\n")
 
 
 def connective(separator: str) -> str:
@@ -60,9 +60,12 @@ def connective(separator: str) -> str:
 
 
 def prose_connective(before: str) -> str:
-    """The connective prose ENDS with, before a display ("…, hence", "Solving for $w$:"): 'implies' or ''."""
-    tail = before[-80:]
-    return "implies" if _TRAILING_CONNECTIVE.search(tail) else ""
+    """'implies' when the last sentence of the prose before a display says so ("…, hence", "Solving for $w$:",
+    "Hence, multiplying by $p$:", "Multiplying by $p$ gives"), else ''. Inline math is not searched."""
+    tail = _INLINE_MATH.sub(" ", before[-300:])
+    ends = list(_SENTENCE_END.finditer(tail.rstrip()))
+    last = tail[ends[-1].end():] if ends else tail
+    return "implies" if _SENTENCE_CONNECTIVE.search(last) else ""
 
 
 _INLINE_MATH = re.compile(r"(?<!\\)\$(?!\$)(.+?)(?<!\\)\$|\\\((.+?)\\\)", re.S)

@@ -33,19 +33,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 # (file, step) → why the checker misjudges that correct step today (each one a reproducer for the lead).
 MISJUDGED = {
-    ("dropout_iff", 1): "'\\nabla_{\\tilde w}(…) = 0 \\iff …': the gradient itself set to zero is 'a condition this "
-                        "write-up does not derive' (unknown), though '\\nabla f = … = 0' as a chain is accepted",
-    ("dropout_iff", 5): "prose 'Multiplying by $p$ gives … with $\\lambda = …$:' before the display is not read as "
-                        "an implication (only a connective at the very END of the prose is): checked as an identity",
-    ("dropout_ridge_rescaling", 2): "'= 0 \\quad\\text{hence}\\quad \\tilde w = …': the \\quad after \\text{hence} "
-                                    "overwrites the connective (blocks._segments), so the condition is an identity",
-    ("dropout_ridge_rescaling", 3): "the same lost \\text{hence}: the conclusion is checked as an identity",
-    ("dropout_ridge_rescaling", 4): "its premise (step 3) was not read as a conclusion, so neither is this step",
-    ("dropout_star_notation", 3): "'\\tilde w^*' is unparsed (unexpected '*')",
     ("dropout_factor_gamma", 6): "A^{-1} = (p\\Gamma^{-2}X^\\top X + (1-p)I)^{-1}\\Gamma^{-2}: unknown, 'the expression "
                                  "has degree above 256'",
-    ("additive_kernel_form", 4): "additive-gaussian declares I as d×d, so the n×n identity of XX^\\top + n\\sigma^2 I "
-                                 "is ill-typed there (gaussian-dropout sizes a bare I from its use)",
 }
 MISJUDGED_FILES = {name for name, _k in MISJUDGED}
 
