@@ -266,6 +266,7 @@ def check_derivation_text(text: str, *, context: str | Scope = "dropout", seed: 
     premises = {premise: conclusion for conclusion, (premise, _kind) in doc.links.items()}
     by_offset = {eq: (lhs, rhs) for lhs, rhs, eq in doc.pairs}
     conditions: dict[int, Any] = {}  # conclusion '=' offset → (the condition, the unknown)
+    following = {a: b for c in doc.chains if c.implied for a, b in zip(c.equals, c.equals[1:])}
     for index, lhs, rhs, eq_offset, step_scope in progress.track(scoped, "checking steps", total=len(doc.pairs)):
         line = doc.where.line_col(eq_offset)[0]
         problem = doc.problem_at(eq_offset)
@@ -285,7 +286,10 @@ def check_derivation_text(text: str, *, context: str | Scope = "dropout", seed: 
         if eq_offset in conditions:  # the conclusion of an implication: judged from its condition
             condition, unknown = conditions.pop(eq_offset)
             steps.append(check_implication(index, line, condition, lhs, rhs, unknown, step_scope, doc.where,
-                                           both_ways=doc.links[eq_offset][1] == "iff", seed=seed, deadline=deadline))
+                                           both_ways=doc.links.get(eq_offset, (0, ""))[1] == "iff", seed=seed,
+                                           deadline=deadline, condition_of_chain=doc.conditions.get(eq_offset)))
+            if eq_offset in following:  # the rest of a concluded chain holds under the same condition
+                conditions[following[eq_offset]] = (condition, unknown)
             if eq_offset in premises and premises[eq_offset] in by_offset:  # what it concluded implies the next
                 found = read_condition(lhs, rhs, *by_offset[premises[eq_offset]], step_scope, concluded=True,
                                        conclusion_scope=scope_at[premises[eq_offset]])
@@ -599,8 +603,11 @@ def _typed_zero(like):
 
 def check_implication(index: int, line: int, condition, lhs: Expression, rhs: Expression, unknown, scope: Scope,
                       where: SourceMap, *, both_ways: bool = False, seed: int = 0,
-                      deadline: limits.Deadline | None = None) -> StepVerdict:
-    """The conclusion ``lhs = rhs`` of an implication from ``condition`` (``implication.decide_implication``)."""
+                      deadline: limits.Deadline | None = None, condition_of_chain=None) -> StepVerdict:
+    """The conclusion ``lhs = rhs`` of an implication from ``condition`` (``implication.decide_implication``).
+    A link that does not involve the unknown is an ordinary step (an identity, with its full guarantee); one
+    that names another variable (``w_{new} = p\\tilde w^*``) is a name for a value, not a claim."""
+    from derivlab.checking.expr import Var, free_variables
     from derivlab.checking.implication import Equation, decide_implication
     from derivlab.checking.indices import bind_step
     from derivlab.checking.parse import fit_sides, parse_side
@@ -609,6 +616,17 @@ def check_implication(index: int, line: int, condition, lhs: Expression, rhs: Ex
     base = dict(index=index, line=line, lhs_latex=lhs.latex(), rhs_latex=rhs.latex(), premise=condition.text)
     try:
         conclusion = Equation(*fit_sides(*bind_step(parse_side(lhs.text, scope)[0], parse_side(rhs.text, scope)[0])))
+        used = {**free_variables(conclusion.lhs), **free_variables(conclusion.rhs)}
+        if unknown.name not in used:
+            return check_step(index, line, lhs, rhs, scope, where, seed=seed, deadline=deadline,
+                              condition=condition_of_chain)
+        named = conclusion.lhs
+        before = {**free_variables(condition.lhs), **free_variables(condition.rhs)}
+        if isinstance(named, Var) and not named.random and named.name != unknown.name \
+                and named.name not in before and named.name not in free_variables(conclusion.rhs):
+            return StepVerdict(**base, verdict="valid", method="a name",
+                               message=f"names {named.name} for a value at the solution of the condition; not a claim",
+                               seconds=time.monotonic() - t0)
         outcome = decide_implication(condition, conclusion, unknown, scope, both_ways=both_ways,
                                      seed=seed * 100_003 + index, deadline=deadline)
     except Unparsed as exc:

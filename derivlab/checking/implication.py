@@ -54,10 +54,12 @@ def is_zero(expr: Expr) -> bool:
 
 
 def unknown_of(condition: Equation, conclusion: Equation | None, scope: Any) -> Var | None:
-    """What the implication solves for: the bare variable the conclusion starts with (w = …), else the context's
-    declared unknown, else the variable of a gradient in the condition."""
+    """What the implication solves for: the bare variable the conclusion starts with (w = …) when the condition
+    involves it, else the context's declared unknown, else the variable of a gradient in the condition."""
     lhs = conclusion.lhs if conclusion is not None else None
-    if isinstance(lhs, Var) and not lhs.random and lhs.name not in free_variables(conclusion.rhs):
+    in_condition = {**free_variables(condition.lhs), **free_variables(condition.rhs)}
+    if isinstance(lhs, Var) and not lhs.random and lhs.name not in free_variables(conclusion.rhs) \
+            and lhs.name in in_condition:
         return lhs
     declared = getattr(scope, "unknowns", ())
     if len(declared) == 1 and declared[0] in scope.variables:

@@ -179,3 +179,21 @@ def test_a_condition_that_nobody_derived_is_not_valid():
 def test_a_gradient_of_something_that_is_not_a_polynomial_is_unknown_never_valid():
     step = check_derivation_text(r"\[ \nabla_{w}\|y - Xw\| = -X^\top(y - Xw) \]").steps[0]
     assert step.verdict == "unknown"
+
+
+def test_a_concluded_chain_may_name_the_ridge_weights_and_stays_under_the_condition():
+    text = r"""
+\begin{align}
+\nabla_{\tilde w}\left(\|y - pX\tilde w\|^2 + p(1-p)\|\Gamma\tilde w\|^2\right)
+ &= 2p\left(pX^\top X + (1-p)\Gamma^2\right)\tilde w - 2pX^\top y = 0 \\
+\implies \tilde w^* &= \left(pX^\top X + (1-p)\Gamma^2\right)^{-1}X^\top y
+\end{align}
+Hence
+\[ w_{new} = p\tilde w^* = \left(X^\top X + LAMBDA\Gamma^2\right)^{-1}X^\top y . \]
+"""
+    right = check_derivation_text(text.replace("LAMBDA", r"\lambda"))
+    assert [s.verdict for s in right.steps] == ["valid"] * 5, [(s.verdict, s.message) for s in right.steps]
+    assert right.steps[3].method == "a name" and right.steps[4].premise is not None
+    wrong = check_derivation_text(text.replace("LAMBDA", r"\lambda^2"))
+    assert wrong.first_bad_step == 5 and wrong.steps[4].verdict == "invalid"
+    assert "solution" in wrong.steps[4].counterexample
