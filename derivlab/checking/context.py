@@ -35,11 +35,17 @@ DOMAINS = ("reals", "(0, 1)", "positive")
 @dataclass(frozen=True)
 class RandomSpec:
     """``name`` has independent Bernoulli(``parameter``) entries: ``parameter`` a deterministic scalar
-    (i.i.d. entries), or a vector over the columns (entry (i, j) ~ Bernoulli(parameter_j))."""
+    (i.i.d. entries), or a vector over the columns (entry (i, j) ~ Bernoulli(parameter_j)). With ``moments`` =
+    ("Normal", (μ, v)) its entries are i.i.d. Normal(μ, v) instead, judged with their exact moments."""
 
     name: str
     parameter: Expr
     parameter_text: str
+    moments: tuple | None = None
+
+    def parameter_exprs(self) -> tuple[Expr, ...]:
+        """Every deterministic expression the law depends on (their variables get values at each point)."""
+        return tuple(self.moments[1]) if self.moments else (self.parameter,)
 
 
 @dataclass(frozen=True)
@@ -277,12 +283,7 @@ def _lower(scope: Scope, sym: str, family: str, texts: tuple[str, ...], layout: 
     """Write ``sym`` through a Bernoulli coin the evaluator reads (see ``noise_laws``); returns its node."""
     from derivlab.checking.parse import parse_expression
 
-    lowering = "two-point" if family == "Normal" else "exact"
-    if lowering == "two-point" and spec.get("checked_as") != "two-point":
-        raise InputError(
-            f"context {where}: the checker's evaluator reads Bernoulli masks only, so a Normal law is read through "
-            "the two-point law with its moments up to order 3 (exact for degree <= 3 in each noise entry); "
-            "opt in with checked_as = \"two-point\"")
+    lowering = "exact"  # a Normal law: its own entries with exact moments (checked_as = "two-point" is ignored)
     rows, cols = shape
     if layout != "entries" and (rows == 1 or cols == 1):
         raise InputError(f"context {where}: layout = \"{layout}\" needs a matrix (two sizes)")
@@ -294,7 +295,8 @@ def _lower(scope: Scope, sym: str, family: str, texts: tuple[str, ...], layout: 
     scope.variables[coin] = node
     scope.keys[f"coin_{letter}"] = node
     parameter_text = noise_laws.coin_parameter(family, texts)
-    scope.random[coin] = RandomSpec(coin, parse_expression(parameter_text, scope), parameter_text)
+    moments = ("Normal", tuple(parse_expression(t, scope) for t in texts)) if family == "Normal" else None
+    scope.random[coin] = RandomSpec(coin, parse_expression(parameter_text, scope), parameter_text, moments)
     if coin_shape == shape:
         ones = (rf"{_ones_latex(scope, rows)}{_ones_latex(scope, cols)}^\top" if rows != 1 and cols != 1
                 else _ones_latex(scope, rows if cols == 1 else cols))
@@ -309,11 +311,7 @@ def _lower(scope: Scope, sym: str, family: str, texts: tuple[str, ...], layout: 
     law = noise_laws.NoiseLaw(sym, family, texts, layout, lowering)
     scope.noise[sym] = law
     scope.aliases[sym] = coin
-    assumption = None
-    if lowering == "two-point":
-        assumption = (f"{sym} ~ {law.text} is checked through the two-point law with its moments up to order 3: "
-                      f"exact for steps of degree <= 3 in each entry of {sym} inside expectations and <= 1 outside")
-    return Named(body.shape, sym, sym, body), assumption
+    return Named(body.shape, sym, sym, body), None
 
 
 def _table(data: dict, key: str, origin: str) -> dict:

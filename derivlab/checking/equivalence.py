@@ -21,7 +21,6 @@ from typing import Any
 
 from derivlab.checking import bounds, indices, limits
 from derivlab.checking.decisive_sizes import decisive_sizes, needs_inverse
-from derivlab.checking.two_point_guard import two_point_limit
 from derivlab.checking.evaluate import Matrix, Point, make_evaluator
 from derivlab.checking.exact import EvalError, NonPolynomial
 from derivlab.checking.expr import Condition, Expr, free_random, free_variables, shape_text
@@ -65,7 +64,8 @@ def size_assignments(sizes: tuple[str, ...]) -> list[dict[str, int]]:
 def _variables(lhs: Expr, rhs: Expr, scope: Any) -> dict[str, Any]:
     found = {**free_variables(lhs), **free_variables(rhs)}
     for spec in scope.random.values():
-        found.update(free_variables(spec.parameter))
+        for expr in spec.parameter_exprs():
+            found.update(free_variables(expr))
     return {n: v for n, v in found.items() if not v.random}
 
 
@@ -151,7 +151,10 @@ def compare_over_indices(lhs: Expr, rhs: Expr, scope: Any, point: Point, envs, d
 
 
 def _compare_by_masks(lhs, rhs, scope, point, deadline, mode) -> _Comparison:
-    """Free random variables under a square root or inverse: try every mask."""
+    """Free random variables under a square root or inverse: try every mask (0/1 masks only: a Gaussian entry
+    takes every real value, so such a step is undecided)."""
+    if any(getattr(spec, "moments", None) for spec in scope.random.values()):
+        raise Undecided("a Gaussian noise entry outside every expectation under a square root or an inverse")
     shapes = {rv: (_dim(scope.variables[rv].shape[0], point.sizes), _dim(scope.variables[rv].shape[1], point.sizes))
               for rv in scope.random}
     cells = [(rv, i, j) for rv, (r, c) in shapes.items() for i in range(r) for j in range(c)]
@@ -206,9 +209,6 @@ def decide(lhs: Expr, rhs: Expr, scope: Any, *, seed: int = 0, deadline: limits.
         if unknown:
             raise IllTyped(f"the side condition ({condition.text()}) names {', '.join(unknown)}, which the step "
                            f"does not use as a free index")
-    two_point = two_point_limit(lhs, rhs, scope)
-    if two_point and two_point[0] == "inside":
-        raise Undecided(two_point[1])
     rng = random.Random(seed)
     variables = _variables(lhs, rhs, scope)
     pi = atom_probability([scope.domains.get(n, "reals") for n in variables])
@@ -239,8 +239,6 @@ def decide(lhs: Expr, rhs: Expr, scope: Any, *, seed: int = 0, deadline: limits.
     if not tested_any:
         raise Undecided(f"no value of the free indices satisfies the side condition ({condition.text()}) "
                         f"at any test size")
-    if two_point:  # equal at the two-point values of a free Gaussian entry: proves nothing about the Gaussian
-        raise Undecided(two_point[1])
     if piecewise is not None:
         return _decide_by_cases(lhs, rhs, scope, variables, rng, deadline, assignments, piecewise, free, condition)
     tested = ", ".join(_size_text(a) for a in assignments)

@@ -42,14 +42,17 @@ class Evaluator:
 
     def __init__(self, point: Point, random_params: dict[str, Expr], rv_shapes: dict[str, tuple[int, int]], *,
                  field: Field | None = None, shared_coin: bool = False, deadline: limits.Deadline | None = None,
-                 flipped_roots: frozenset[int] = frozenset()):
+                 flipped_roots: frozenset[int] = frozenset(), moment_laws: dict[str, tuple] | None = None):
         self.point = point
+        moment_laws = moment_laws or {}
         self.rv_shapes = rv_shapes
         self._static: dict[int, Matrix] = {}  # values of nodes without index letters or free masks
         self._deps: dict[int, tuple[frozenset, frozenset]] = {}
         self._enumerating = 0
         self.indices: dict[str, int] = dict(point.indices or {})  # 1-based values of the index letters
-        self.field = field or Field(flipped_roots=flipped_roots)
+        self.field = field or Field(flipped_roots=flipped_roots, mixed=bool(moment_laws))
+        if moment_laws and (not self.field.mixed or shared_coin):  # a hint's mistaken arithmetic: not for noise
+            raise EvalError("this arithmetic reads Bernoulli masks only")
         self.deadline = deadline or limits.Deadline(limits.STEP_SECONDS)
         self.env: dict[str, Matrix] = {}
         self.mask_ids: dict[str, list[list[int]]] = {}
@@ -83,6 +86,36 @@ class Evaluator:
             if rv in columns:
                 self._column_parameters(rv, ids, columns[rv], shared_coin)
             self.env[rv] = [[f.mask_value(i) for i in row] for row in ids]
+        for rv, (family, parameters) in moment_laws.items():  # noise entries with exact moments (Normal)
+            f.moments[rv] = self._moment_function(family, parameters)
+            rows, cols = rv_shapes[rv]
+            ids = [[f.mask(rv, moments=True) for _ in range(cols)] for _ in range(rows)]
+            self.mask_ids[rv] = ids
+            self.env[rv] = [[f.mask_value(i) for i in row] for row in ids]
+
+    def _moment_function(self, family: str, parameters: tuple[Expr, ...]):
+        """k ↦ E[Z^k] of the law at this point's parameter values, exact (``derivations.moments``, memoised)."""
+        from derivlab.derivations import moments
+
+        values = []
+        for expr in parameters:
+            m = self.value(expr)
+            x = m[0][0] if len(m) == 1 and len(m[0]) == 1 else None
+            if x is None or (x and (len(x) != 1 or next(iter(x)) != (self.field.empty, 1))):
+                raise EvalError(f"a {family} parameter must be a rational number")
+            values.append(next(iter(x.values())) if x else Fraction(0))
+        if family != "Normal" or values[1] < 0:
+            raise EvalError(f"{family}({', '.join(map(str, values))}) is not a law derivlab reads")
+        law = moments.Normal(values[0], values[1])
+        cache: dict[int, Fraction] = {}
+
+        def moment(k: int) -> Fraction:
+            if k not in cache:
+                q = law.moment(k)
+                cache[k] = Fraction(int(q.p), int(q.q))
+            return cache[k]
+
+        return moment
 
     # -- helpers
     def size(self, dim: Any) -> int:
@@ -380,6 +413,9 @@ class Evaluator:
     def _enumerate(self, expr: Expectation) -> Matrix:
         """E by summing over every mask of the bound variables (non-polynomial integrands)."""
         f = self.field
+        if any(rv in f.moments for rv in expr.bound):
+            raise Undecided("the integrand is not polynomial in the Gaussian noise (a root or an inverse of it): "
+                            "derivlab takes expectations of polynomials in it")
         cells = [(rv, i, j) for rv in expr.bound for i, row in enumerate(self.mask_ids.get(rv, [])) for j in range(len(row))]
         if len(cells) > limits.MAX_MASK_ENUMERATION:
             raise Undecided(f"the integrand is not polynomial in the mask and {len(cells)} mask entries are too many "
@@ -524,10 +560,11 @@ EVALUATE = {
 
 def make_evaluator(point: Point, scope: Any, **kwargs: Any) -> Evaluator:
     """An evaluator for ``point`` with the random variables (and their parameters) of ``scope``."""
-    params = {rv: spec.parameter for rv, spec in scope.random.items()}
+    params = {rv: spec.parameter for rv, spec in scope.random.items() if not getattr(spec, "moments", None)}
+    laws = {rv: spec.moments for rv, spec in scope.random.items() if getattr(spec, "moments", None)}
     shapes = {rv: (_dim(scope.variables[rv].shape[0], point), _dim(scope.variables[rv].shape[1], point))
-              for rv in params}
-    return Evaluator(point, params, shapes, **kwargs)
+              for rv in scope.random}
+    return Evaluator(point, params, shapes, moment_laws=laws, **kwargs)
 
 
 def _dim(dim: Any, point: Point) -> int:

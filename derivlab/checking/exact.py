@@ -38,6 +38,16 @@ class NonPolynomial(Exception):
     """A square root or inverse of a mask-dependent value: not polynomial in the masks."""
 
 
+def _dedupe(m: tuple, keep_powers: set[int]) -> tuple:
+    """A sorted monomial with repeated idempotent ids collapsed (ids in ``keep_powers`` keep their powers)."""
+    out: list[int] = []
+    for mid in m:
+        if out and out[-1] == mid and mid not in keep_powers:
+            continue
+        out.append(mid)
+    return tuple(out)
+
+
 class EvalError(Exception):
     """The expression is undefined at this point (division by zero, √ of a negative)."""
 
@@ -45,7 +55,13 @@ class EvalError(Exception):
 class Field:
     """Arithmetic on exact scalars at one evaluation point (shares the mask ids and the square-root cache)."""
 
-    def __init__(self, *, idempotent: bool = True, flipped_roots: frozenset[int] = frozenset()):
+    def __init__(self, *, idempotent: bool = True, flipped_roots: frozenset[int] = frozenset(), mixed: bool = False):
+        # ``mixed``: Bernoulli masks (idempotent, R² = R) beside noise entries with MOMENTS (a Gaussian N_ij:
+        # powers kept, E[N^k] from ``moments[owner](k)``); monomials are then sorted tuples of ids
+        self.mixed = mixed
+        self.moment_ids: set[int] = set()
+        self.moments: dict[str, object] = {}  # random variable → k ↦ E[Z^k] (a Fraction)
+        idempotent = idempotent and not mixed
         self.idempotent = idempotent
         # Square roots of VARIABLE arguments met, keyed by the integer under the root (√(a/b) ↦ a·b):
         # the decision re-evaluates with one of them negated to see whether the step depends on its sign.
@@ -62,8 +78,12 @@ class Field:
         q = Fraction(q)
         return {(self.empty, 1): q} if q else {}
 
-    def mask(self, owner: str) -> int:
+    def mask(self, owner: str, *, moments: bool = False) -> int:
         self.owner.append(owner)
+        if moments:
+            if not self.mixed:
+                raise EvalError("a noise entry with moments needs the mixed field")
+            self.moment_ids.add(len(self.owner) - 1)
         return len(self.owner) - 1
 
     def mask_value(self, mask_id: int) -> Scalar:
@@ -104,8 +124,14 @@ class Field:
             for (m2, r2), c2 in b.items():
                 if idem:
                     m = m1 | m2 if m2 else m1
+                elif not m2:
+                    m = m1
+                elif not m1:
+                    m = m2
                 else:
-                    m = tuple(sorted(m1 + m2)) if m2 else m1
+                    m = tuple(sorted(m1 + m2))
+                    if self.mixed:  # R² = R for the Bernoulli ids; powers of noise entries stay
+                        m = _dedupe(m, self.moment_ids)
                 c = c1 * c2
                 if r1 == 1 or r2 == 1:
                     r = r1 * r2
@@ -179,6 +205,8 @@ class Field:
         """E over the masks owned by ``bound``: each bound mask factor becomes its parameter,
         ``params[rv]``, or ``per_mask[mask id]`` where ``params[rv]`` is None (one parameter per entry)."""
         bound = set(bound)
+        if self.mixed:
+            return self._expect_moments(a, bound, params, per_mask)
         out: dict = {}
         owner = self.owner
         for (m, r), c in a.items():
@@ -192,6 +220,33 @@ class Field:
                     keep.append(mid)
             mask = (frozenset(keep) if self.idempotent else tuple(keep)) if len(keep) != len(m) else m
             key = (mask, r)
+            out[key] = out.get(key, 0) + c
+        return {k: v for k, v in out.items() if v}
+
+    def _expect_moments(self, a: Scalar, bound: set, params: dict, per_mask: dict | None) -> Scalar:
+        """E in the mixed field: a distinct Bernoulli id gives its parameter, a noise entry met k times E[Z^k]."""
+        out: dict = {}
+        owner = self.owner
+        for (m, r), c in a.items():
+            keep: list[int] = []
+            counts: dict[int, int] = {}
+            for mid in m:
+                if owner[mid] in bound:
+                    counts[mid] = counts.get(mid, 0) + 1
+                else:
+                    keep.append(mid)
+            for mid, k in counts.items():
+                rv = owner[mid]
+                if mid in self.moment_ids:
+                    c = c * self.moments[rv](k)
+                else:
+                    q = params[rv]
+                    c = c * (q if q is not None else per_mask[mid])  # type: ignore[index]
+                if not c:
+                    break
+            if not c:
+                continue
+            key = (tuple(keep), r)
             out[key] = out.get(key, 0) + c
         return {k: v for k, v in out.items() if v}
 

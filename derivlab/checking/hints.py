@@ -34,7 +34,8 @@ class _Judge:
         rng = random.Random(7)
         names = {**free_variables(lhs), **free_variables(rhs)}
         for spec in scope.random.values():
-            names.update(free_variables(spec.parameter))
+            for expr in spec.parameter_exprs():
+                names.update(free_variables(expr))
         variables = {n: v for n, v in names.items() if not v.random}
         sizes = scope.sizes
         assignments = [{s: 2 + i for i, s in enumerate(sizes)}, {s: 1 + len(sizes) - i for i, s in enumerate(sizes)}]

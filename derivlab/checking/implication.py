@@ -124,7 +124,8 @@ def _one_way(condition: Equation, conclusion: Equation, u: Var, scope: Any, seed
     variables = {n: v for side in (system, target) for n, v in free_variables(side).items()
                  if not v.random and n != u.name}
     for spec in scope.random.values():
-        variables.update({n: v for n, v in free_variables(spec.parameter).items() if not v.random})
+        for expr in spec.parameter_exprs():
+            variables.update({n: v for n, v in free_variables(expr).items() if not v.random})
     rng = random.Random(seed)
     assignments = size_assignments(scope.sizes)
     try:

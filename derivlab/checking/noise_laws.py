@@ -11,20 +11,15 @@ Laws (parameters are LaTeX scalars the checker's grammar reads, never eval'd):
 
 Every law has exact moments (``derivlab.derivations.moments``; Gaussian ones by Isserlis):
 ``NoiseLaw.spec(values)`` gives the ``NoiseSpec`` at given parameter values, so E, Var and Cov of
-any monomial are exact rationals. The checker's evaluator (``evaluate.py`` / ``exact.py``) reads
-only independent Bernoulli masks, each entry with its own parameter (one scalar for the variable, or
-the column's entry of a vector), so a context LOWERS every other law to such a mask ("the coin"):
+any monomial are exact rationals. A context writes each law through a random variable the checker's
+evaluator reads ("the coin", ``evaluate.py`` / ``exact.py``), exactly, at every degree:
 
-* exact for every polynomial: Bernoulli with one variable per row / column (N = c 𝟏_dᵀ, 𝟏_n cᵀ),
-  Rademacher (2c − 𝟏, c ~ Bernoulli(1/2)), Uniform{a, b} (a + (b − a)c), in every layout;
-* moment-matched for Normal(μ, v): N = μ + √v (2c − 1), the two-point law with the Gaussian's
-  moments up to order 3. Exact for every step whose integrands have degree ≤ 3 in each noise entry
-  inside expectations and ≤ 1 outside them (all of a quadratic loss); beyond that a step may be
-  misjudged, so the scope records it in ``assumptions`` and the context must opt in with
-  ``checked_as = "two-point"``;
-* per-column Bernoulli needs no lowering: the evaluator gives mask entry (i, j) the parameter p_j
-  (``Field.expect`` with per-mask parameters), the SymPy cross-check likewise; per row, or with the
-  rows/columns layouts, it is an input error.
+* Bernoulli with a scalar p and i.i.d. entries is the checker's native keep mask; with p a d-vector,
+  a keep probability per column (per-mask parameters); one variable per row / column: N = c 𝟏_dᵀ, 𝟏_n cᵀ;
+* Rademacher: 2c − 𝟏 with c ~ Bernoulli(1/2); Uniform{a, b}: a + (b − a)c;
+* Normal(μ, v): the coin itself, an entry with the law's exact moments E[Z^k] (the mixed field of
+  ``exact.Field``: noise entries keep their powers, Bernoulli masks are idempotent), in every layout.
+  Only an integrand that is not polynomial in a Gaussian entry (a root or an inverse of it) is ``unknown``.
 """
 
 from __future__ import annotations
@@ -49,7 +44,7 @@ class NoiseLaw:
     family: str
     parameter_texts: tuple[str, ...]
     layout: str
-    lowering: str  # "native" | "exact" | "two-point"
+    lowering: str  # "native" | "exact"
 
     @property
     def text(self) -> str:
@@ -121,9 +116,6 @@ def unit_latex(family: str, texts: tuple[str, ...], coin: str, ones: str) -> str
     if family == "Uniform":
         a, b = texts
         return rf"\left(({a}){ones} + \left(({b}) - ({a})\right){coin}\right)"
-    if family == "Normal":
-        mu, var = texts
-        return rf"\left(({mu}){ones} + \sqrt{{{var}}}\left(2{coin} - {ones}\right)\right)"
     return coin  # Bernoulli: the coin itself
 
 

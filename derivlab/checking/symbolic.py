@@ -43,7 +43,14 @@ class SymbolicModel:
                 self.masks[name] = [s for row in entries for s in row]
         self.indices: dict[str, int] = {}
         self.keep: dict[sp.Symbol, Any] = {}  # mask entry → its keep probability
+        self.noise: dict[str, Any] = {}  # a Normal variable → its law (derivations.moments, Isserlis)
         for rv, spec in scope.random.items():
+            if rv in self.masks and getattr(spec, "moments", None):
+                from derivlab.derivations import moments
+
+                mu, var = (self.value(x)[0, 0] for x in spec.moments[1])
+                self.noise[rv] = moments.Normal(mu, var)
+                continue
             if rv in self.masks:
                 self.keep.update(_keep_probabilities(self.symbols[rv], self.value(spec.parameter)))
 
@@ -55,7 +62,10 @@ class SymbolicModel:
 
     def _expectation(self, e: Expectation) -> sp.Matrix:
         body = self.value(e.body)
-        masks = [s for rv in e.bound for s in self.masks[rv]]
+        for rv in e.bound:  # Normal entries first: E[∏ Z^k] = ∏ E[Z^k] (independent), moments by Isserlis
+            if rv in self.noise:
+                body = body.applyfunc(lambda x, rv=rv: _expect_noise(x, self.masks[rv], self.noise[rv]))
+        masks = [s for rv in e.bound if rv not in self.noise for s in self.masks[rv]]
         keep = [self.keep[s] for s in masks]
         param = keep[0] if keep and all(q == keep[0] for q in keep) else keep  # one parameter: p^k, as before
         return body.applyfunc(lambda x: expect_polynomial(x, masks, param))
@@ -93,8 +103,8 @@ class SymbolicModel:
         return self.symbols[e.wrt].applyfunc(lambda s: sp.diff(f, s))
 
     def reduce_masks(self, x: sp.Expr) -> sp.Expr:
-        """R_m^k → R_m for k ≥ 1 (masks are 0/1)."""
-        masks = [s for ms in self.masks.values() for s in ms]
+        """R_m^k → R_m for k ≥ 1 (masks are 0/1; Normal entries keep their powers)."""
+        masks = [s for rv, ms in self.masks.items() if rv not in self.noise for s in ms]
         x = sp.expand(x)
         if not masks or not x.has(*masks):
             return x
@@ -108,6 +118,23 @@ def _keep_probabilities(mask: sp.Matrix, parameter: sp.Matrix) -> dict[sp.Symbol
     if parameter.shape != (mask.cols, 1):
         raise ValueError(f"a {mask.rows}x{mask.cols} mask with a {parameter.rows}x{parameter.cols} parameter")
     return {mask[i, j]: parameter[j, 0] for i in range(mask.rows) for j in range(mask.cols)}
+
+
+def _expect_noise(x: sp.Expr, symbols: list, law: Any) -> sp.Expr:
+    """E over independent entries ``symbols`` with the moments of ``law`` of a polynomial ``x``."""
+    x = sp.expand(x)
+    present = [s for s in symbols if x.has(s)]
+    if not present:
+        return x
+    poly = sp.Poly(x, *present)
+    total = sp.Integer(0)
+    for powers, coeff in poly.terms():
+        term = coeff
+        for k in powers:
+            if k:
+                term *= law.moment(k)
+        total += term
+    return sp.expand(total)
 
 
 def _diag_part(model: SymbolicModel, e: DiagPart) -> sp.Matrix:

@@ -38,7 +38,7 @@ def test_a_user_context_rejects_the_wrong_variant_with_a_counterexample_and_hint
 @pytest.mark.parametrize("toml,words", [
     ("name = 'x'\n[symbols.A]\nshape = ['k']\n", "unknown size"),
     ("name = 'x'\n[symbols.A]\nshape = []\ndomain = 'complex'\n", "domain must be"),
-    ("name = 'x'\n[symbols.z]\nshape = []\nrandom = 'Gaussian(0,1)'\n", "Bernoulli"),
+    ("name = 'x'\n[symbols.z]\nshape = []\nrandom = 'Poisson(1)'\n", "Bernoulli"),
     ("name = 'x'\n[definitions.G]\nlatex = '\\sum_i x'\n", "unknown symbol 'x'"),
     ("this is = = not toml", "invalid TOML"),
 ])

@@ -135,15 +135,28 @@ def test_a_root_of_a_product_of_two_large_primes_is_unknown_within_its_budget():
     assert step.verdict == "unknown" and "cannot be factored" in step.message
 
 
-@pytest.mark.parametrize("step", [
-    r"\[ \mathbb{E}_N[\|N w\|^4] = \alpha^2 \|w\|^4 \]",        # the two-point E[N⁴] = α², the Gaussian's 3α²
-    r"\[ \mathbb{E}_N[\|N w\|^4] = 3\alpha^2 \|w\|^4 \]",
-    r"\[ \|N w\|^2 + \alpha = \|N w\|^2 + \alpha \|w\|^0 \]",
+@pytest.mark.parametrize("step, expected", [
+    (r"\[ \mathbb{E}_N[\|N w\|^4] = \alpha^2 \|w\|^4 \]", "invalid"),    # E[N⁴] is 3α², not α² (a two-point law's)
+    (r"\[ \mathbb{E}_N[\|N w\|^4] = 3\alpha^2 \|w\|^4 \]", "invalid"),   # true at n = 1 only: (n² + 2n)α²
+    (r"\[ \mathbb{E}_N[N_{11}^4] = 3\alpha^2 \]", "valid"),                  # the Gaussian's fourth moment, exactly
+    (r"\[ \mathbb{E}_N[N_{11}^6] = 15\alpha^3 \]", "valid"),
+    (r"\[ \mathbb{E}_N[N_{11}^6] = 3\alpha^3 \]", "invalid"),
+    (r"\[ \|N w\|^2 + \alpha = \|N w\|^2 + \alpha \|w\|^0 \]", "valid"),
 ])
-def test_the_two_point_reading_of_a_gaussian_never_decides_beyond_its_moments(step):
+def test_a_gaussian_is_judged_with_its_exact_moments_at_every_order(step, expected):
     from derivlab.checking.derivation import check_derivation_text
 
     out = check_derivation_text(step, context="gaussian-dropout").steps[0]
-    assert out.verdict != "valid" or "two-point" not in out.message
-    if "\\|^4" in step:
-        assert out.verdict == "unknown" and "two-point" in out.message
+    assert out.verdict == expected, out.message
+    if expected == "invalid":
+        assert out.counterexample and out.counterexample["lhs"] != out.counterexample["rhs"]
+
+@pytest.mark.parametrize("step, expected", [
+    (r"\[ \sqrt{N_{11}^2} = N_{11} \]", "unknown"),   # true for 0/1 values only: a Gaussian entry is never enumerated
+    (r"\[ \mathbb{E}_N[\sqrt{N_{11}^2}] = 0 \]", "unknown"),
+    (r"\[ N_{11}^2 = N_{11} \]", "invalid"),           # a Gaussian entry is not idempotent
+])
+def test_a_gaussian_entry_is_never_read_as_a_mask(step, expected):
+    from derivlab.checking.derivation import check_derivation_text
+
+    assert check_derivation_text(step, context="gaussian-dropout").steps[0].verdict == expected
