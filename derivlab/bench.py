@@ -225,12 +225,12 @@ def _checker_benchmarks() -> list[Benchmark]:
             _checker_entrywise_benchmark(), _checker_minimiser_benchmark()]
 
 
-def _checker_entrywise_benchmark() -> Benchmark:
-    """checker-entrywise: a correct 10-step entry-wise derivation (entries, sums, δ, cases), in-process."""
+def _example_derivation_benchmark(name: str, example: str, what: str, goal: str) -> Benchmark:
+    """``name``: the correct 10-step example derivation ``examples/<example>`` checked in-process (all valid)."""
     from importlib import resources
 
     def setup() -> str:
-        return resources.files("derivlab.checking").joinpath("examples", "entrywise_10_steps.tex").read_text("utf-8")
+        return resources.files("derivlab.checking").joinpath("examples", example).read_text("utf-8")
 
     def ours(text: str):
         from derivlab.checking.derivation import check_derivation_text
@@ -242,34 +242,23 @@ def _checker_entrywise_benchmark() -> Benchmark:
 
     def describe(report) -> str:
         per_step = ", ".join(f"{s.index}: {s.seconds * 1000:.0f}" for s in report.steps)
-        return f"{len(report.steps)} entry-wise steps, all valid; per-step ms {per_step}"
+        return f"{len(report.steps)} {what}, all valid; per-step ms {per_step}"
 
-    return Benchmark("checker-entrywise", ours, setup=setup, describe=describe, repeats=3,
-                     goal="a correct 10-step entry-wise derivation in under 1.5 s")
+    return Benchmark(name, ours, setup=setup, describe=describe, repeats=3, goal=goal)
+
+
+def _checker_entrywise_benchmark() -> Benchmark:
+    """checker-entrywise: a correct 10-step entry-wise derivation (entries, sums, δ, cases), in-process."""
+    return _example_derivation_benchmark("checker-entrywise", "entrywise_10_steps.tex", "entry-wise steps",
+                                         "a correct 10-step entry-wise derivation in under 1.5 s")
 
 
 def _checker_minimiser_benchmark() -> Benchmark:
     """checker-minimiser: a correct 10-step derivation of the dropout minimiser (a gradient, a condition solved by
     implications, an inverse, the ridge rescaling), in-process."""
-    from importlib import resources
-
-    def setup() -> str:
-        return resources.files("derivlab.checking").joinpath("examples", "minimiser_10_steps.tex").read_text("utf-8")
-
-    def ours(text: str):
-        from derivlab.checking.derivation import check_derivation_text
-
-        report = check_derivation_text(text)
-        if report.verdict != "valid" or len(report.steps) != 10:
-            raise RuntimeError(f"benchmark derivation judged {report.verdict} ({len(report.steps)} steps)")
-        return report
-
-    def describe(report) -> str:
-        per_step = ", ".join(f"{s.index}: {s.seconds * 1000:.0f}" for s in report.steps)
-        return f"{len(report.steps)} steps (gradient, condition, implications, inverse), all valid; per-step ms {per_step}"
-
-    return Benchmark("checker-minimiser", ours, setup=setup, describe=describe, repeats=3,
-                     goal="a correct 10-step minimiser derivation in under 1.5 s")
+    return _example_derivation_benchmark("checker-minimiser", "minimiser_10_steps.tex",
+                                         "steps (gradient, condition, implications, inverse)",
+                                         "a correct 10-step minimiser derivation in under 1.5 s")
 
 
 def _grading_benchmarks() -> list[Benchmark]:

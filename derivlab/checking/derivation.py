@@ -174,8 +174,9 @@ def _read_document(text: str, scope: Scope) -> _Document:
                          key=lambda d: d.effective)
     notes = sorted(n for r in rows for n in r.notes)
     chains = assemble(rows, _block_leads(source, blocks))
-    definitions = sorted(definitions + _chain_functions(chains, scope), key=lambda d: d.effective)
-    return _Document(source, SourceMap(text, positions), list(_step_pairs(chains, scope)), definitions,
+    named = _named_chains(chains, scope)
+    definitions = sorted(definitions + _chain_functions(chains, named), key=lambda d: d.effective)
+    return _Document(source, SourceMap(text, positions), list(_step_pairs(chains, named)), definitions,
                      _chain_conditions(chains), sorted(problems, key=lambda p: p.offset), notes,
                      _implication_links(chains), chains)
 
@@ -183,19 +184,27 @@ def _read_document(text: str, scope: Scope) -> _Document:
 _OPENER = re.compile(r"(\\begin\s*\{[^{}]*\}(\{\d+\})?|\\\[|\$\$)\s*\Z")
 
 
-def _chain_functions(chains, scope: Scope) -> list[Definition]:
+def _named_chains(chains, scope: Scope) -> set[int]:
+    """The chains whose first expression is an undeclared function of an argument (``\\mathcal{L}(\\tilde w)``):
+    it names the chain and is not a step (by index in ``chains``)."""
+    from derivlab.checking.parse import chain_name
+
+    return {k for k, chain in enumerate(chains)
+            if len(chain.expressions) > 1 and chain.expressions[0].fragments and "(" in chain.expressions[0].text
+            and chain_name(chain.expressions[0].text, scope)}
+
+
+def _chain_functions(chains, named: set[int]) -> list[Definition]:
     """A chain named by a function of an argument (``\\mathcal{L}(\\tilde w) = E… = …``) defines that function as
     its first expression, from that chain on (``∇_{\\tilde w}\\mathcal{L}(\\tilde w)``, ``∇\\mathcal{L}``)."""
-    from derivlab.checking.parse import chain_name
     from derivlab.checking.spans import Span
 
     out = []
-    for chain in chains:
-        exprs = chain.expressions
-        if len(exprs) > 1 and exprs[0].fragments and exprs[1].fragments and "(" in exprs[0].text \
-                and chain_name(exprs[0].text, scope):
+    for k in sorted(named):
+        exprs = chains[k].expressions
+        if exprs[1].fragments:
             out.append(Definition(Span(exprs[0].text, exprs[0].start), Span(exprs[1].text, exprs[1].start),
-                                  "function", chain.equals[0]))
+                                  "function", chains[k].equals[0]))
     return out
 
 
@@ -365,19 +374,15 @@ def step_chains(text: str, *, context: str | Scope = "dropout") -> list[int]:
     return out
 
 
-def _step_pairs(chains, scope: Scope):
-    from derivlab.checking.parse import chain_name
-
-    for chain in chains:
+def _step_pairs(chains, named: set[int]):
+    for k, chain in enumerate(chains):
         exprs = chain.expressions
         if len(exprs) == 1 and exprs[0].fragments and "=" in exprs[0].text and not _balanced(exprs[0].text):
             yield exprs[0], Expression(()), exprs[0].start  # '=' hidden by an unclosed bracket: report it
             continue
-        first = 0
-        if len(exprs) > 1 and exprs[0].fragments and "(" in exprs[0].text and chain_name(exprs[0].text, scope):
-            first = 1
-        for k in range(first + 1, len(exprs)):
-            yield exprs[k - 1], exprs[k], chain.equals[k - 1]
+        first = 1 if k in named else 0  # a chain name is not a step
+        for j in range(first + 1, len(exprs)):
+            yield exprs[j - 1], exprs[j], chain.equals[j - 1]
 
 
 def _balanced(text: str) -> bool:
@@ -491,27 +496,31 @@ def check_step(index: int, line: int, lhs: Expression, rhs: Expression, scope: S
                        error_probability=outcome.error_probability, seconds=time.monotonic() - t0)
 
 
+def _typed_equation(lhs: Expression, rhs: Expression, scope: Scope, text: str = ""):
+    """``lhs = rhs`` read as an ``implication.Equation`` (sides parsed, indices bound, identities sized)."""
+    from derivlab.checking.implication import Equation
+    from derivlab.checking.indices import bind_step
+    from derivlab.checking.parse import fit_sides, parse_side
+
+    return Equation(*fit_sides(*bind_step(parse_side(lhs.text, scope)[0], parse_side(rhs.text, scope)[0])), text)
+
+
 def read_condition(lhs: Expression, rhs: Expression, concl_lhs: Expression, concl_rhs: Expression, scope: Scope, *,
                    concluded: bool = False, conclusion_scope: Scope | None = None):
     """(the condition, the unknown) when ``lhs = rhs`` is an equation the next step solves (``implication``), else
     None (then it is an ordinary step). Nothing here is judged: an unreadable side makes it an ordinary step.
     ``concluded``: ``lhs = rhs`` is itself the conclusion of an implication, so any system for the unknown is one.
     ``conclusion_scope``: the definitions in force at the conclusion (made between the two steps), else ``scope``."""
-    from derivlab.checking.implication import Equation, is_condition
-    from derivlab.checking.indices import bind_step
-    from derivlab.checking.parse import fit_sides, parse_side
+    from derivlab.checking.implication import is_condition
 
     if not (lhs.fragments and rhs.fragments and concl_lhs.fragments and concl_rhs.fragments):
         return None
     try:
-        condition = Equation(*fit_sides(*bind_step(parse_side(lhs.text, scope)[0], parse_side(rhs.text, scope)[0])),
-                             f"{lhs.latex()} = {rhs.latex()}")
+        condition = _typed_equation(lhs, rhs, scope, f"{lhs.latex()} = {rhs.latex()}")
     except StepFailure:
         return None
-    later = conclusion_scope or scope  # definitions made between the two steps are in force at the conclusion
     try:  # a conclusion that cannot be read is reported at its own step; a zero-side condition does not need it
-        conclusion = Equation(*fit_sides(*bind_step(parse_side(concl_lhs.text, later)[0],
-                                                    parse_side(concl_rhs.text, later)[0])))
+        conclusion = _typed_equation(concl_lhs, concl_rhs, conclusion_scope or scope)
     except StepFailure:
         conclusion = None
     unknown = is_condition(condition, conclusion, scope, concluded=concluded)
@@ -612,14 +621,12 @@ def check_implication(index: int, line: int, condition, lhs: Expression, rhs: Ex
     A link that does not involve the unknown is an ordinary step (an identity, with its full guarantee); one
     that names another variable (``w_{new} = p\\tilde w^*``) is a name for a value, not a claim."""
     from derivlab.checking.expr import Var, free_variables
-    from derivlab.checking.implication import Equation, decide_implication
-    from derivlab.checking.indices import bind_step
-    from derivlab.checking.parse import fit_sides, parse_side
+    from derivlab.checking.implication import decide_implication
 
     t0 = time.monotonic()
     base = dict(index=index, line=line, lhs_latex=lhs.latex(), rhs_latex=rhs.latex(), premise=condition.text)
     try:
-        conclusion = Equation(*fit_sides(*bind_step(parse_side(lhs.text, scope)[0], parse_side(rhs.text, scope)[0])))
+        conclusion = _typed_equation(lhs, rhs, scope)
         used = {**free_variables(conclusion.lhs), **free_variables(conclusion.rhs)}
         if unknown.name not in used:
             return check_step(index, line, lhs, rhs, scope, where, seed=seed, deadline=deadline,
